@@ -1,0 +1,26 @@
+"""tilnlp – the helper package of a Hugging Face Transformers basics course.
+
+Notebooks teach, tilnlp plumbs: model resolution (hub vs offline), seeding, presets,
+pooling, plotting, data loading and the ``tilnlp`` command.  Importing this package is
+cheap: heavy libraries (torch, transformers) load only when a function needs them.
+"""
+from __future__ import annotations
+
+from .presets import active_preset, preset
+
+__version__ = "0.1.0"
+__all__ = ["setup", "preset", "active_preset", "check", "__version__"]
+
+
+def setup(seed: int = 42, profile: str | None = None, quiet: bool = False):
+    """Seed, style, targeted warning filters, versions; returns the model/data resolver."""
+    from .preamble import setup as _setup
+
+    return _setup(seed=seed, profile=profile, quiet=quiet)
+
+
+def check(number, answer, test, hint: str = ""):
+    """Check an exercise answer (see :mod:`tilnlp.exercises`)."""
+    from .exercises import check as _check
+
+    return _check(number, answer, test, hint)

@@ -1,0 +1,189 @@
+"""The ``tilnlp`` command.  Start-up imports only the standard library, so ``--help`` is instant."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import notebooks as nbs
+from .models import PROFILES, ProfileError
+from .presets import PRESETS, PresetError
+
+USER_ERRORS = (nbs.NotebookError, ProfileError, PresetError, FileNotFoundError, KeyError)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tilnlp", description="Run, check and prepare the tilnlp Transformers course notebooks.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="execute notebooks headlessly into build/executed/")
+    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="names or numbers (default: all)")
+    run.add_argument("--profile", choices=PROFILES, help="model source: auto (default), hub or offline")
+    run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+                     help="set a notebook parameter (repeatable)")
+    run.add_argument("--preset", choices=PRESETS, help="sizes: full (the notes' sizes) or ci (small); "
+                                                       "default: ci when CI=true, else full")
+    run.add_argument("--out", type=Path, default=None, help="output folder (default: build/executed)")
+    run.add_argument("--keep-going", dest="keep_going", action="store_true", default=True,
+                     help="after a failing notebook, run the rest (default)")
+    run.add_argument("--stop", dest="keep_going", action="store_false", help="stop at the first failure")
+    run.add_argument("--solutions", action="store_true",
+                     help="fill in the exercise solutions and fail on a wrong answer (what CI checks)")
+
+    sub.add_parser("list", help="the notebooks, one line each")
+    sub.add_parser("doctor", help="versions, profile detection, cache and offline assets")
+    pre = sub.add_parser("prefetch", help="build/download every model and data set into the cache")
+    pre.add_argument("--profile", choices=PROFILES, help="what to fetch (default: auto)")
+
+    clean = sub.add_parser("clean", help="check or strip source notebooks (outputs, counts, paths)")
+    clean.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
+    clean.add_argument("--check", action="store_true", help="only report; exit 1 when a notebook is dirty")
+
+    bless = sub.add_parser("bless", help="(course authors) run notebooks offline at CI sizes and store "
+                                         "the outputs of the nbval-checked cells in the sources")
+    bless.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+    return parser
+
+
+def _params(pairs: list[str]) -> dict[str, object]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise nbs.NotebookError(f"bad parameter {pair!r}: write it as KEY=VALUE, e.g. -p n_test=100")
+        out[key.strip()] = nbs.parse_value(value)
+    return out
+
+
+def _selected(names: list[str]) -> list[Path]:
+    paths = [nbs.find(n) for n in names] if names else nbs.course_notebooks()
+    if not paths:
+        raise nbs.NotebookError(f"no notebooks found in {nbs.notebooks_dir()}")
+    return paths
+
+
+def cmd_run(args) -> int:
+    from .presets import active_preset
+    from . import runner
+
+    paths = _selected(args.notebooks)
+    given = _params(args.param)
+    params = {}
+    for path in paths:
+        nb = nbs.read(path)
+        known = nbs.parameters(nb)
+        mine = {k: v for k, v in given.items() if k in known}
+        params[path.stem] = nbs.check_parameters(nb, path, mine)
+    unused = set(given) - {k for p in params.values() for k in p}
+    if unused:
+        raise nbs.NotebookError(f"no selected notebook has the parameter(s) {', '.join(sorted(unused))}")
+    if args.profile == "hub" and not _any_hub_cache():
+        from .models import choose_source
+
+        choose_source("hub", cached=False)  # raises a ProfileError when the hub does not answer
+    if args.preset:
+        os.environ["TILNLP_PRESET"] = args.preset
+    preset = active_preset()
+    out = args.out or nbs.project_root() / "build" / "executed"
+    print(f"tilnlp run: {len(paths)} notebook(s), preset {preset}, profile {args.profile or os.environ.get('TILNLP_PROFILE') or 'auto'}"
+          f"{', with solutions' if args.solutions else ''} -> {out}")
+    results = runner.run(paths, out, params, preset=preset, profile=args.profile,
+                         keep_going=args.keep_going, solutions=args.solutions)
+    print(runner.summary(results))
+    return 0 if all(r.status == "passed" for r in results) else 1
+
+
+def _any_hub_cache() -> bool:
+    from .models import MODELS, in_hf_cache
+
+    return any(in_hf_cache(m.real_id) for m in MODELS.values())
+
+
+def cmd_list(args) -> int:
+    for path in nbs.course_notebooks():
+        try:
+            desc = nbs.description(nbs.read(path), path)
+        except nbs.NotebookError as exc:
+            desc = f"(unreadable: {exc})"
+        print(f"{path.stem:<34} {desc}")
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from . import doctor
+
+    return doctor.report()
+
+
+def cmd_prefetch(args) -> int:
+    from . import doctor
+
+    return doctor.prefetch(args.profile)
+
+
+def cmd_clean(args) -> int:
+    dirty = 0
+    for path in _selected(args.notebooks):
+        nb = nbs.read(path)
+        problems = nbs.dirt(nb)
+        if args.check:
+            for line in problems:
+                print(f"{path.name}: {line}")
+            dirty += bool(problems)
+        elif problems:
+            nbs.write(nbs.clean(nb), path)
+            remaining = nbs.dirt(nbs.read(path))
+            print(f"cleaned {path.name}" + (f" ({len(remaining)} problem(s) left: {remaining[0]})" if remaining else ""))
+            dirty += bool(remaining)
+    if args.check:
+        print(f"{dirty} dirty notebook(s)" if dirty else "all notebooks clean")
+    return 1 if dirty else 0
+
+
+def cmd_bless(args) -> int:
+    from . import runner
+
+    paths = _selected(args.notebooks)
+    out = nbs.project_root() / "build" / "bless"
+    os.environ["TILNLP_PRESET"] = "ci"
+    results = runner.run(paths, out, {}, preset="ci", profile="offline", keep_going=False)
+    print(runner.summary(results))
+    if not all(r.status == "passed" for r in results):
+        return 1
+    for path in paths:
+        executed = nbs.read(out / path.name)
+        source = nbs.read(path)
+        outputs = {c.source: c.outputs for c in executed.cells if nbs.is_checked(c)}
+        for cell in source.cells:
+            if nbs.is_checked(cell):
+                cell.outputs = outputs.get(cell.source, [])
+        nbs.write(nbs.clean(source), path)
+        print(f"blessed {path.name}: {sum(nbs.is_checked(c) for c in source.cells)} checked cell(s)")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "list": cmd_list, "doctor": cmd_doctor, "prefetch": cmd_prefetch,
+            "clean": cmd_clean, "bless": cmd_bless}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except USER_ERRORS as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"tilnlp: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("tilnlp: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Data sets the course uses, each loadable offline.
+
+* ``load_imdb()`` – the IMDb reviews as a ``datasets.DatasetDict`` (``train``/``test``,
+  columns ``text``/``label``): from the hub (``imdb``) or the vendored real sample.
+* ``load_pang_lee()`` – gensim's 200 labelled movie-review sentences (Pang & Lee).
+* ``gensim_path(name)`` – a file of gensim's bundled test data (Lee corpus, WordSim353, ...).
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+IMDB_HUB_ID = "imdb"
+IMDB_SAMPLE = Path(__file__).with_name("imdb_sample.csv")
+SPLIT_SEED = 0
+
+
+def gensim_path(name: str) -> str:
+    """Path of a file in gensim's bundled test data, e.g. ``lee_background.cor``."""
+    from gensim.test.utils import datapath
+
+    path = datapath(name)
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"gensim ships no data file named {name!r}")
+    return path
+
+
+def load_pang_lee() -> list[tuple[str, int]]:
+    """The 200 labelled sentences of ``pang_lee_polarity.cor`` as ``(text, label)``.
+
+    label 1 = positive, 0 = negative.  The file is latin-1, one sentence a line,
+    prefixed with ``__label__pos`` or ``__label__neg``.
+    """
+    rows = []
+    for line in Path(gensim_path("pang_lee_polarity.cor")).read_text(encoding="latin-1").splitlines():
+        if not line.strip():
+            continue
+        tag, _, text = line.partition(" ")
+        rows.append((text.strip(), 1 if tag == "__label__pos" else 0))
+    return rows
+
+
+def read_labelled_csv(path: str | Path) -> list[dict]:
+    """Rows of a ``text,label`` CSV file (label 0/1), checked for the two columns."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such CSV file: {path}")
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"text", "label"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValueError(f"{path}: needs the columns text,label (missing: {', '.join(sorted(missing))})")
+        rows = []
+        for lineno, row in enumerate(reader, start=2):
+            try:
+                label = int(row["label"])
+            except ValueError:
+                raise ValueError(f"{path}:{lineno}: label must be 0 or 1, got {row['label']!r}") from None
+            if label not in (0, 1):
+                raise ValueError(f"{path}:{lineno}: label must be 0 or 1, got {label}")
+            rows.append({"text": row["text"], "label": label})
+    if not rows:
+        raise ValueError(f"{path}: no rows")
+    return rows
+
+
+def _dataset(rows: list[dict]):
+    from datasets import ClassLabel, Dataset, Features, Value
+
+    features = Features({"text": Value("string"), "label": ClassLabel(names=["neg", "pos"])})
+    return Dataset.from_list(rows, features=features)
+
+
+def imdb_sample_splits(path: str | Path = IMDB_SAMPLE):
+    """Split a labelled CSV in two halves after one fixed shuffle: ``(train_rows, test_rows)``."""
+    import random
+
+    rows = read_labelled_csv(path)
+    random.Random(SPLIT_SEED).shuffle(rows)
+    half = len(rows) // 2
+    return rows[:half], rows[half:]
+
+
+def load_imdb(source: str = "offline", train_path=None, test_path=None):
+    """IMDb as a ``DatasetDict`` with ``train`` and ``test`` splits (``text``, ``label``).
+
+    ``source="hub"`` calls ``datasets.load_dataset("imdb")``; ``"offline"`` uses the vendored
+    sample of 2,000 real reviews (1,000 train / 1,000 test).  ``train_path``/``test_path``
+    name a teacher's own ``text,label`` CSV files; one file alone is split in halves.
+    """
+    from datasets import DatasetDict
+
+    if train_path or test_path:
+        if train_path and test_path:
+            train, test = read_labelled_csv(train_path), read_labelled_csv(test_path)
+        else:
+            train, test = imdb_sample_splits(train_path or test_path)
+        return DatasetDict(train=_dataset(train), test=_dataset(test))
+    if source == "hub":
+        from datasets import load_dataset
+
+        full = load_dataset(IMDB_HUB_ID)
+        return DatasetDict(train=full["train"], test=full["test"])
+    train, test = imdb_sample_splits()
+    return DatasetDict(train=_dataset(train), test=_dataset(test))

@@ -1,0 +1,86 @@
+"""``tilnlp.setup()``: the one-line preamble of every notebook."""
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import random
+import warnings
+from pathlib import Path
+
+from .models import Course
+from .presets import active_preset
+
+STYLE = Path(__file__).with_name("tilnlp.mplstyle")
+
+# Known, harmless noise – each filter names the exact message, never a blanket ignore.
+NOISY_WARNINGS = [
+    # tqdm in a notebook without ipywidgets falls back to text bars: fine for this course.
+    (r"IProgress not found", UserWarning),
+    # huggingface_hub/transformers log this when HF_HUB_OFFLINE is set; the course says so itself.
+    (r".*resume_download.*is deprecated", FutureWarning),
+]
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, numpy and torch with one number."""
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def quiet_known_warnings() -> None:
+    for message, category in NOISY_WARNINGS:
+        warnings.filterwarnings("ignore", message=message, category=category)
+    # The hub client's retry chatter when there is no network: the resolver reports the profile itself.
+    logging.getLogger("huggingface_hub.utils._http").setLevel(logging.ERROR)
+
+
+def device() -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    out = {"python": platform.python_version()}
+    for dist in ("tilnlp", "torch", "transformers", "datasets", "gensim", "scikit-learn"):
+        try:
+            out[dist] = md.version(dist)
+        except md.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def use_style() -> None:
+    import matplotlib.pyplot as plt
+
+    plt.style.use(STYLE)
+
+
+def setup(seed: int = 42, profile: str | None = None, quiet: bool = False) -> Course:
+    """Seed everything, apply the plot style, silence known noise, print versions.
+
+    Returns a :class:`~tilnlp.models.Course`, whose ``model(name)`` and ``imdb()`` resolve
+    the real hub ids or the offline stand-ins for the chosen profile.
+    """
+    quiet_known_warnings()
+    seed_everything(seed)
+    use_style()
+    course = Course(profile)
+    if not quiet:
+        import torch
+
+        ver = versions()
+        dev = device()
+        print(" | ".join(f"{k} {v}" for k, v in ver.items()))
+        print(f"device {dev} ({torch.get_num_threads()} threads) | profile {course.profile} | "
+              f"preset {active_preset()} | seed {seed}")
+        if dev == "cpu":
+            print("No GPU here: every notebook is sized to run on a laptop CPU.")
+    return course

@@ -1,0 +1,169 @@
+"""``tilnlp run``: execute notebooks headlessly with papermill into ``build/executed/``.
+
+Sources are never modified.  One progress bar spans the whole series (in cells); a failing
+notebook keeps its partial executed copy and is reported in one line (notebook, cell, error).
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import notebooks as nbs
+
+ANSWER_LINE = re.compile(r"^answer_(\d+)\s*=\s*None\b.*$", re.M)
+
+
+@dataclass
+class Result:
+    notebook: str
+    status: str  # "passed", "failed", "interrupted", "skipped"
+    seconds: float
+    output: Path | None
+    error: str = ""
+
+
+class _SeriesBar:
+    """What papermill's per-notebook progress bar calls, forwarded to one series-wide bar."""
+
+    def __init__(self, bar, name: str):
+        object.__setattr__(self, "_bar", bar)
+        object.__setattr__(self, "_name", name)
+
+    def update(self, n=1):
+        self._bar.update(n)
+
+    def set_description(self, text):
+        self._bar.set_postfix_str(f"{self._name}: {text.removeprefix('Executing ')}", refresh=True)
+
+    def __setattr__(self, key, value):  # papermill sets .n at the end of a notebook: ignore
+        pass
+
+    def refresh(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def _register_engine(bar_for):
+    """A papermill engine that reports cells to the series bar (``bar_for(nb_man)``)."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class SeriesEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            nb_man.pbar = bar_for(nb_man)
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    papermill_engines.register("tilnlp-series", SeriesEngine)
+    return "tilnlp-series"
+
+
+def with_solutions(nb, path: Path):
+    """A copy of ``nb`` whose exercise cells hold the worked solutions (``answer_N = None`` replaced)."""
+    from .exercises import read_solutions
+
+    cells = [c for c in nb.cells if c.cell_type == "code" and "exercise" in c.metadata.get("tags", [])]
+    if not cells:
+        return nb
+    sol_path = path.parent / "solutions" / f"{path.stem}.py"
+    if not sol_path.is_file():
+        raise nbs.NotebookError(f"{path.stem} has exercises but no solutions file {sol_path.name}")
+    solutions = read_solutions(sol_path)
+    for cell in cells:
+        def swap(match):
+            number = int(match.group(1))
+            if number not in solutions:
+                raise nbs.NotebookError(f"{sol_path.name} has no block '# %% exercise {number}'")
+            return solutions[number]
+        cell.source = ANSWER_LINE.sub(swap, cell.source)
+    return nb
+
+
+def _error_line(exc) -> tuple[str, int | None]:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = str(getattr(exc, "evalue", exc)).strip().splitlines()
+    cell = getattr(exc, "exec_count", None)
+    return f"{ename}: {evalue[-1] if evalue else ''}".strip(), cell
+
+
+def _kernel_env(preset: str | None, profile: str | None, solutions: bool) -> dict[str, str]:
+    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    if preset:
+        env["TILNLP_PRESET"] = preset
+    if profile:
+        env["TILNLP_PROFILE"] = profile
+        if profile == "offline":
+            env["HF_HUB_OFFLINE"] = "1"
+    if solutions:
+        env["TILNLP_STRICT_EXERCISES"] = "1"
+    return env
+
+
+def run(paths: list[Path], out_dir: Path, params: dict[str, dict], preset: str | None = None,
+        profile: str | None = None, keep_going: bool = True, solutions: bool = False,
+        echo=print) -> list[Result]:
+    """Execute ``paths`` in order; ``params[stem]`` are the checked papermill parameters."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+    from tqdm.auto import tqdm
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    prepared = []
+    for path in paths:
+        nb = nbs.read(path)
+        if solutions:
+            nb = with_solutions(nb, path)
+        prepared.append((path, nb))
+    total = sum(sum(1 for c in nb.cells) for _, nb in prepared)
+    os.environ.update(_kernel_env(preset, profile, solutions))
+
+    results: list[Result] = []
+    with tqdm(total=total, unit="cell", desc="tilnlp run", dynamic_ncols=True) as bar:
+        current = {}
+        engine = _register_engine(lambda nb_man: _SeriesBar(bar, current["name"]))
+        for i, (path, nb) in enumerate(prepared):
+            current["name"] = path.stem
+            output = out_dir / path.name
+            start = time.perf_counter()
+            try:
+                with tempfile.TemporaryDirectory() as tmp:  # papermill reads a file; the source stays untouched
+                    src = Path(tmp) / path.name
+                    nbs.write(nb, src)
+                    pm.execute_notebook(str(src), str(output), parameters=params.get(path.stem, {}),
+                                        engine_name=engine, progress_bar=True, cwd=str(path.parent),
+                                        kernel_name="python3")
+                results.append(Result(path.stem, "passed", time.perf_counter() - start, output))
+            except PapermillExecutionError as exc:
+                line, cell = _error_line(exc)
+                where = f"cell [{cell}]" if cell else "a cell"
+                results.append(Result(path.stem, "failed", time.perf_counter() - start, output,
+                                      f"{where}: {line}"))
+                bar.write(f"FAILED {path.stem}: {where}: {line}  (partial copy: {output})")
+                if not keep_going:
+                    results += [Result(p.stem, "skipped", 0.0, None) for p, _ in prepared[i + 1:]]
+                    break
+            except KeyboardInterrupt:
+                results.append(Result(path.stem, "interrupted", time.perf_counter() - start,
+                                      output if output.exists() else None, "stopped by Ctrl-C"))
+                results += [Result(p.stem, "skipped", 0.0, None) for p, _ in prepared[i + 1:]]
+                bar.write(f"INTERRUPTED {path.stem}; partial copy: {output if output.exists() else 'none'}")
+                break
+    return results
+
+
+def summary(results: list[Result]) -> str:
+    width = max([len(r.notebook) for r in results] + [8])
+    lines = [f"{'notebook':<{width}}  {'status':<11}  {'seconds':>7}", "-" * (width + 22)]
+    for r in results:
+        lines.append(f"{r.notebook:<{width}}  {r.status:<11}  {r.seconds:7.1f}")
+    passed = sum(r.status == "passed" for r in results)
+    lines.append("-" * (width + 22))
+    lines.append(f"{passed}/{len(results)} passed in {sum(r.seconds for r in results):.1f} s")
+    return "\n".join(lines)
