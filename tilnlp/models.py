@@ -100,12 +100,12 @@ def hub_reachable(timeout: float = 1.0) -> bool:
         return False
 
 
-def in_hf_cache(real_id: str) -> bool:
+def in_hf_cache(real_id: str, cache_dir=None) -> bool:
     """True when the local Hugging Face cache already holds ``real_id``'s config."""
     try:
         from huggingface_hub import try_to_load_from_cache
 
-        return isinstance(try_to_load_from_cache(real_id, "config.json"), str)
+        return isinstance(try_to_load_from_cache(real_id, "config.json", cache_dir=cache_dir), str)
     except Exception:  # an unreadable cache is the same as no cache here
         return False
 

@@ -1,0 +1,121 @@
+"""The tilnlp command: bad input gets one clear line, good input runs a notebook end to end."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tilnlp(*args, env=None, timeout=600):
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "tilnlp.cli", *args], cwd=ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def assert_one_clear_error(proc, *fragments):
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr + proc.stdout
+    error_lines = [line for line in proc.stderr.splitlines() if "error" in line]
+    assert len(error_lines) == 1, proc.stderr
+    for fragment in fragments:
+        assert fragment in error_lines[0]
+
+
+def test_help_imports_neither_torch_nor_transformers():
+    code = "import sys, tilnlp.cli; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    proc = tilnlp("--help")
+    assert proc.returncode == 0 and "run" in proc.stdout and "doctor" in proc.stdout
+
+
+def test_list_names_every_notebook_with_a_description():
+    proc = tilnlp("list")
+    assert proc.returncode == 0
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("00_setup_and_tour") and "tour" in lines[0]
+    assert all(len(line.split(None, 1)) == 2 for line in lines)
+
+
+def test_unknown_notebook():
+    assert_one_clear_error(tilnlp("run", "99_nope"), "unknown notebook '99_nope'", "00_setup_and_tour")
+
+
+def test_unknown_parameter():
+    assert_one_clear_error(tilnlp("run", "00", "-p", "epochs=3"), "no selected notebook has the parameter(s) epochs")
+
+
+def test_ill_typed_parameter():
+    assert_one_clear_error(tilnlp("run", "00", "-p", "n_preview=lots"), "n_preview", "takes a int")
+
+
+def test_malformed_parameter():
+    assert_one_clear_error(tilnlp("run", "00", "-p", "n_preview"), "KEY=VALUE")
+
+
+def test_corrupt_notebook(tmp_path):
+    bad = tmp_path / "01_bad.ipynb"
+    bad.write_text("{not json")
+    assert_one_clear_error(tilnlp("run", str(bad)), "is not a readable notebook")
+    assert bad.read_text() == "{not json"  # nothing the user made is touched
+
+
+def test_unknown_profile():
+    proc = tilnlp("run", "00", "--profile", "cloud")
+    assert_one_clear_error(proc, "invalid choice: 'cloud'")
+
+
+def test_unknown_preset_in_environment():
+    assert_one_clear_error(tilnlp("run", "00", env={"TILNLP_PRESET": "huge"}), "unknown preset 'huge'")
+
+
+def test_hub_forced_while_offline_hints_at_offline():
+    proc = tilnlp("run", "00", "--profile", "hub", env={"HF_HUB_OFFLINE": "1", "HF_HOME": "/nonexistent"})
+    assert_one_clear_error(proc, "--profile offline")
+
+
+def test_doctor_shows_every_offline_asset_ready():
+    proc = tilnlp("doctor")
+    assert proc.returncode == 0, proc.stderr
+    assert "NOT BUILT" not in proc.stdout
+    for real_id in ("gpt2", "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "roberta-base",
+                    "bert-base-uncased"):
+        assert real_id in proc.stdout
+    assert "Pang & Lee accuracy" in proc.stdout
+
+
+def test_run_notebook_00_end_to_end(tmp_path):
+    source = ROOT / "notebooks" / "00_setup_and_tour.ipynb"
+    before = source.read_bytes()
+    proc = tilnlp("run", "00", "--profile", "offline", "--preset", "ci", "--out", str(tmp_path),
+                  "-p", "n_preview=1")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "00_setup_and_tour" in proc.stdout and "passed" in proc.stdout and "1/1 passed" in proc.stdout
+    executed = json.loads((tmp_path / "00_setup_and_tour.ipynb").read_text())
+    text = json.dumps(executed)
+    assert "offline stand-in for gpt2" in text
+    assert "n_preview = 1" in text  # papermill injected the parameter
+    assert source.read_bytes() == before  # the source is never modified
+
+
+def test_failing_notebook_keeps_partial_copy_and_names_the_cell(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("raise ValueError('boom')"),
+                             new_code_cell("y = 2")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "src" / "42_broken.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, str(path))
+    out = tmp_path / "out"
+    proc = tilnlp("run", str(path), "--out", str(out))
+    assert proc.returncode == 1
+    failed = [line for line in proc.stdout.splitlines() + proc.stderr.splitlines() if line.startswith("FAILED")]
+    assert failed and "42_broken" in failed[0] and "ValueError: boom" in failed[0] and "cell" in failed[0]
+    assert (out / "42_broken.ipynb").is_file()
+    assert "failed" in proc.stdout and "0/1 passed" in proc.stdout

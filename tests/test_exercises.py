@@ -1,0 +1,31 @@
+import pytest
+
+from tilnlp.exercises import ExerciseFailed, check, read_solutions
+
+
+def test_unanswered_correct_and_wrong(capsys):
+    assert check(1, None, lambda a: a == 3) is False
+    assert check(1, 3, lambda a: a == 3) is True
+    assert check(1, 4, lambda a: a == 3, hint="count again") is False
+    assert capsys.readouterr().out.splitlines() == [
+        "Exercise 1: not answered yet.", "Exercise 1: correct.", "Exercise 1: not quite: count again"]
+
+
+def test_a_check_that_raises_is_a_wrong_answer(capsys):
+    assert check(2, "abc", lambda a: a + 1 > 0) is False
+    assert "TypeError" in capsys.readouterr().out
+
+
+def test_strict_mode_fails_missing_and_wrong_answers(monkeypatch):
+    monkeypatch.setenv("TILNLP_STRICT_EXERCISES", "1")
+    with pytest.raises(ExerciseFailed, match="no answer"):
+        check(1, None, lambda a: True)
+    with pytest.raises(ExerciseFailed, match="does not pass"):
+        check(1, 4, lambda a: a == 3)
+    assert check(1, 3, lambda a: a == 3)
+
+
+def test_solutions_file_blocks(tmp_path):
+    path = tmp_path / "01_x.py"
+    path.write_text("# header\n\n# %% exercise 1\nanswer_1 = 2\n\n# %% exercise 2\nx = 1\nanswer_2 = x + 1\n")
+    assert read_solutions(path) == {1: "answer_1 = 2", 2: "x = 1\nanswer_2 = x + 1"}

@@ -1,0 +1,103 @@
+"""The resolver: which model each profile gives, and the line that announces a stand-in."""
+import pytest
+
+from tilnlp import models
+from tilnlp.models import Course, ProfileError, choose_source, encoder_dir, lookup, resolve, resolve_profile
+
+
+def test_profile_comes_from_argument_then_environment(monkeypatch):
+    monkeypatch.setenv("TILNLP_PROFILE", "offline")
+    assert resolve_profile() == "offline"
+    assert resolve_profile("hub") == "hub"
+    monkeypatch.delenv("TILNLP_PROFILE")
+    assert resolve_profile() == "auto"
+
+
+def test_unknown_profile_is_a_clear_error():
+    with pytest.raises(ProfileError, match="unknown profile 'cloud'"):
+        resolve_profile("cloud")
+
+
+def test_aliases_and_unknown_names():
+    assert lookup("sentiment").real_id == "distilbert/distilbert-base-uncased-finetuned-sst-2-english"
+    with pytest.raises(KeyError, match="unknown course model 'gpt5'"):
+        lookup("gpt5")
+
+
+def test_auto_falls_back_to_offline_without_hub_or_cache(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    models.hub_reachable.cache_clear()
+    assert not models.hub_reachable()
+    assert choose_source("auto", cached=False) == "offline"
+    assert choose_source("auto", cached=True) == "hub"  # a local HF cache counts as the hub
+
+
+def test_hub_profile_forced_while_offline_says_what_to_do(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ProfileError, match="--profile offline"):
+        choose_source("hub", cached=False)
+
+
+def test_hub_profile_uses_the_real_id_when_cached(monkeypatch):
+    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: True)
+    res = resolve("roberta-base", "hub")
+    assert (res.source, res.path) == ("hub", "roberta-base")
+
+
+def test_in_hf_cache_reads_a_real_cache_layout(tmp_path):
+    snap = tmp_path / "models--gpt2" / "snapshots" / "abc123"
+    snap.mkdir(parents=True)
+    (snap / "config.json").write_text("{}")
+    (tmp_path / "models--gpt2" / "refs").mkdir()
+    (tmp_path / "models--gpt2" / "refs" / "main").write_text("abc123")
+    assert models.in_hf_cache("gpt2", cache_dir=tmp_path)
+    assert not models.in_hf_cache("roberta-base", cache_dir=tmp_path)
+
+
+def test_offline_encoders_are_the_packaged_minilm_with_a_bert_config():
+    from transformers import AutoConfig
+
+    for name in ("bert-base-uncased", "roberta-base"):
+        res = resolve(name, "offline")
+        assert res.source == "offline" and res.path == str(encoder_dir())
+        config = AutoConfig.from_pretrained(res.path)
+        assert (config.model_type, config.num_hidden_layers, config.hidden_size) == ("bert", 6, 384)
+    assert "offline stand-in for bert-base-uncased" in resolve("bert-base-uncased", "offline").note
+
+
+def test_offline_bert_loads_as_the_class_the_notes_use():
+    from transformers import BertModel, BertTokenizerFast
+
+    path = resolve("bert-base-uncased", "offline").path
+    assert isinstance(BertModel.from_pretrained(path), BertModel)
+    tokenizer = BertTokenizerFast.from_pretrained(path)
+    assert tokenizer.tokenize("The King ruled") == ["the", "king", "ruled"]  # uncased WordPiece
+
+
+def test_course_announces_each_standin_once(capsys):
+    course = Course("offline")
+    course.model("bert-base-uncased")
+    course.model("bert-base-uncased")
+    out = capsys.readouterr().out
+    assert out.count("offline stand-in for bert-base-uncased") == 1
+    assert out.startswith("[tilnlp] ")
+
+
+def test_course_imdb_announces_the_standin(capsys):
+    imdb = Course("offline").imdb()
+    assert imdb["test"].num_rows == 1000
+    assert "offline stand-in for the imdb data set" in capsys.readouterr().out
+
+
+def test_sentiment_standin_has_readable_labels():
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(resolve("sentiment", "offline").path)
+    assert config.id2label == {0: "NEGATIVE", 1: "POSITIVE"}
+
+
+def test_gpt2_standin_is_a_gpt2_lm_head_model():
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(resolve("gpt2", "offline").path)
+    assert config.model_type == "gpt2" and config.architectures == ["GPT2LMHeadModel"]

@@ -1,0 +1,109 @@
+"""Notebook plumbing: parameters, cleanliness, discovery."""
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from tilnlp import notebooks as nbs
+
+
+def _nb(*cells):
+    return new_notebook(cells=list(cells))
+
+
+def _params_cell(source):
+    cell = new_code_cell(source)
+    cell.metadata["tags"] = ["parameters"]
+    return cell
+
+
+PARAMS = _params_cell('from tilnlp import preset\nprofile = None\nseed = 42\n'
+                      'n_test = preset(full=500, ci=48)\nrate = 2e-5\nrecipe = "fast"\nplot = True')
+
+
+def test_parameters_read_types_from_the_full_values():
+    params = nbs.parameters(_nb(PARAMS))
+    assert list(params) == ["profile", "seed", "n_test", "rate", "recipe", "plot"]
+    assert params["n_test"].default == 500 and params["n_test"].kind is int
+    assert params["rate"].kind is float and params["recipe"].kind is str and params["plot"].kind is bool
+    assert params["profile"].kind is None
+
+
+@pytest.mark.parametrize("text, value", [("12", 12), ("0.5", 0.5), ("true", True), ("None", None),
+                                         ("fast", "fast"), ("'seed'", "seed"), ("a b", "a b")])
+def test_parse_value(text, value):
+    assert nbs.parse_value(text) == value
+
+
+def test_check_parameters_coerces_and_rejects(tmp_path):
+    nb, path = _nb(PARAMS), tmp_path / "09_x.ipynb"
+    assert nbs.check_parameters(nb, path, {"n_test": 10, "rate": 1, "profile": "offline"}) == \
+        {"n_test": 10, "rate": 1.0, "profile": "offline"}
+    with pytest.raises(nbs.NotebookError, match="takes a int"):
+        nbs.check_parameters(nb, path, {"n_test": "many"})
+    with pytest.raises(nbs.NotebookError, match="takes a int"):
+        nbs.check_parameters(nb, path, {"n_test": True})
+    with pytest.raises(nbs.NotebookError, match="has no parameter 'epochs'; its parameters: profile, seed"):
+        nbs.check_parameters(nb, path, {"epochs": 3})
+
+
+def _checked_cell(with_output=True):
+    cell = new_code_cell(f"{nbs.CHECK_MARK}\nprint(1)", execution_count=3)
+    if with_output:
+        cell.outputs = [new_output("stream", name="stdout", text="1\n")]
+    return cell
+
+
+def test_clean_strips_everything_but_checked_outputs():
+    plain = new_code_cell("print(2)", execution_count=4)
+    plain.outputs = [new_output("stream", name="stdout", text="2\n")]
+    plain.metadata["papermill"] = {"duration": 1.0}
+    nb = _nb(new_markdown_cell("# t"), plain, _checked_cell())
+    nb.metadata["papermill"] = {}
+    assert len(nbs.dirt(nb)) == 5
+    nbs.clean(nb)
+    assert nbs.dirt(nb) == []
+    assert nb.cells[1].outputs == [] and nb.cells[1].execution_count is None
+    assert nb.cells[2].outputs[0]["text"] == "1\n"
+
+
+def test_dirt_names_checked_cells_without_expected_output_and_machine_paths():
+    nb = _nb(_checked_cell(with_output=False))
+    assert nbs.dirt(nb) == ["cell 0: execution count 3",
+                            "cell 0: checked cell has no expected output (nbval would compare nothing)"]
+    leaky = _checked_cell()
+    leaky.execution_count = None
+    leaky.outputs[0]["text"] = "saved to /home/ada/model\n"
+    assert nbs.dirt(_nb(leaky)) == ["cell 0: machine path in stored output"]
+
+
+def test_every_course_notebook_is_clean_and_checked():
+    paths = nbs.course_notebooks()
+    assert paths and paths[0].name == "00_setup_and_tour.ipynb"
+    for path in paths:
+        nb = nbs.read(path)
+        assert nbs.dirt(nb) == [], path.name
+        assert any(nbs.is_checked(c) for c in nb.cells), f"{path.name} has no nbval-checked cell"
+        assert "parameters" in nbs.parameters(nb) or nbs.parameters(nb), f"{path.name} has no parameters cell"
+        assert nb.metadata.get("tilnlp", {}).get("description"), f"{path.name} has no description"
+
+
+def test_find_by_number_stem_or_path():
+    first = nbs.course_notebooks()[0]
+    assert nbs.find("00") == first
+    assert nbs.find(first.stem) == first
+    assert nbs.find(str(first)) == first
+    with pytest.raises(nbs.NotebookError, match="unknown notebook '99'"):
+        nbs.find("99")
+
+
+def test_corrupt_notebook_is_one_clear_error(tmp_path):
+    bad = tmp_path / "01_bad.ipynb"
+    bad.write_text('{"cells": [')
+    with pytest.raises(nbs.NotebookError, match="is not a readable notebook"):
+        nbs.read(bad)
+
+
+def test_write_then_read_round_trips(tmp_path):
+    nb = _nb(PARAMS)
+    nbs.write(nb, tmp_path / "00_x.ipynb")
+    assert nbformat.read(str(tmp_path / "00_x.ipynb"), as_version=4).cells[0].source == PARAMS.source
