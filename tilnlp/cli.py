@@ -31,11 +31,21 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--stop", dest="keep_going", action="store_false", help="stop at the first failure")
     run.add_argument("--solutions", action="store_true",
                      help="fill in the exercise solutions and fail on a wrong answer (what CI checks)")
+    run.add_argument("--html", action="store_true",
+                     help="also write an HTML page per notebook and an index.html next to the executed copies")
 
     sub.add_parser("list", help="the notebooks, one line each")
     sub.add_parser("doctor", help="versions, profile detection, cache and offline assets")
     pre = sub.add_parser("prefetch", help="build/download every model and data set into the cache")
     pre.add_argument("--profile", choices=PROFILES, help="what to fetch (default: auto)")
+
+    export = sub.add_parser("export", help="write HTML pages and an index.html for executed notebooks")
+    export.add_argument("--from", dest="src", type=Path, default=None, metavar="DIR",
+                        help="the executed notebooks (default: build/executed)")
+    export.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="where the site goes (default: the --from folder)")
+    student = sub.add_parser("student", help="copies to hand out: no outputs, no solutions, with the glossary")
+    student.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/student)")
 
     clean = sub.add_parser("clean", help="check or strip source notebooks (outputs, counts, paths)")
     clean.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
@@ -66,7 +76,7 @@ def _selected(names: list[str]) -> list[Path]:
 
 def cmd_run(args) -> int:
     from .presets import active_preset
-    from . import runner
+    from . import publish, runner
 
     paths = _selected(args.notebooks)
     given = _params(args.param)
@@ -87,11 +97,15 @@ def cmd_run(args) -> int:
         os.environ["TILNLP_PRESET"] = args.preset
     preset = active_preset()
     out = args.out or nbs.project_root() / "build" / "executed"
-    print(f"tilnlp run: {len(paths)} notebook(s), preset {preset}, profile {args.profile or os.environ.get('TILNLP_PROFILE') or 'auto'}"
+    profile = args.profile or os.environ.get("TILNLP_PROFILE") or "auto"
+    print(f"tilnlp run: {len(paths)} notebook(s), preset {preset}, profile {profile}"
           f"{', with solutions' if args.solutions else ''} -> {out}")
     results = runner.run(paths, out, params, preset=preset, profile=args.profile,
                          keep_going=args.keep_going, solutions=args.solutions)
+    publish.record_run(out, results, preset=preset, profile=profile, solutions=args.solutions)
     print(runner.summary(results))
+    if args.html:
+        print(f"HTML: {publish.export(out)}")
     return 0 if all(r.status == "passed" for r in results) else 1
 
 
@@ -142,6 +156,25 @@ def cmd_clean(args) -> int:
     return 1 if dirty else 0
 
 
+def cmd_export(args) -> int:
+    from . import publish
+
+    src = args.src or nbs.project_root() / "build" / "executed"
+    print(f"HTML: {publish.export(src, args.out)}")
+    return 0
+
+
+def cmd_student(args) -> int:
+    from . import publish
+
+    out = args.out or nbs.project_root() / "build" / "student"
+    written = publish.student_copies(out)
+    notebooks = sum(p.suffix == ".ipynb" for p in written)
+    extra = " + GLOSSARY.md" if any(p.name == publish.GLOSSARY for p in written) else ""
+    print(f"student copies: {notebooks} notebook(s){extra} -> {out} (no outputs, no solutions)")
+    return 0
+
+
 def cmd_bless(args) -> int:
     from . import runner
 
@@ -165,7 +198,7 @@ def cmd_bless(args) -> int:
 
 
 COMMANDS = {"run": cmd_run, "list": cmd_list, "doctor": cmd_doctor, "prefetch": cmd_prefetch,
-            "clean": cmd_clean, "bless": cmd_bless}
+            "clean": cmd_clean, "bless": cmd_bless, "export": cmd_export, "student": cmd_student}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ import logging
 import os
 import platform
 import random
+import sys
 import warnings
 from pathlib import Path
 
@@ -16,7 +17,7 @@ STYLE = Path(__file__).with_name("tilnlp.mplstyle")
 # Known, harmless noise – each filter names the exact message, never a blanket ignore.
 NOISY_WARNINGS = [
     # tqdm in a notebook without ipywidgets falls back to text bars: fine for this course.
-    (r"IProgress not found", UserWarning),
+    (r"IProgress not found", Warning),
     # huggingface_hub/transformers log this when HF_HUB_OFFLINE is set; the course says so itself.
     (r".*resume_download.*is deprecated", FutureWarning),
 ]
@@ -37,6 +38,23 @@ def quiet_known_warnings() -> None:
         warnings.filterwarnings("ignore", message=message, category=category)
     # The hub client's retry chatter when there is no network: the resolver reports the profile itself.
     logging.getLogger("huggingface_hub.utils._http").setLevel(logging.ERROR)
+
+
+def hide_loading_bars() -> None:
+    """Hide the per-load "Loading weights" and ``Dataset.map`` bars; training bars stay.
+
+    Downloads from the hub keep their bars (they are worth watching on a slow network).
+    """
+    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
+    from huggingface_hub.utils import enable_progress_bars
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # this also silences hub downloads ...
+    enable_progress_bars()  # ... which we want to see
+    if "datasets" in sys.modules:
+        import datasets
+
+        datasets.disable_progress_bars()
 
 
 def device() -> str:
@@ -70,6 +88,7 @@ def setup(seed: int = 42, profile: str | None = None, quiet: bool = False) -> Co
     the real hub ids or the offline stand-ins for the chosen profile.
     """
     quiet_known_warnings()
+    hide_loading_bars()
     seed_everything(seed)
     use_style()
     course = Course(profile)
