@@ -4,16 +4,15 @@ from tilnlp.exercises import ExerciseFailed, check, read_solutions
 
 
 def test_unanswered_correct_and_wrong(capsys):
-    assert check(1, None, lambda a: a == 3) is False
-    assert check(1, 3, lambda a: a == 3) is True
-    assert check(1, 4, lambda a: a == 3, hint="count again") is False
+    for answer in (None, 3, 4):
+        assert check(1, answer, lambda a: a == 3, hint="count again") is None  # nothing to display
     assert capsys.readouterr().out.splitlines() == [
         "Exercise 1: not answered yet.", "Exercise 1: correct.", "Exercise 1: not quite: count again"]
 
 
 def test_a_check_that_raises_is_a_wrong_answer(capsys):
-    assert check(2, "abc", lambda a: a + 1 > 0) is False
-    assert "TypeError" in capsys.readouterr().out
+    check(2, "abc", lambda a: a + 1 > 0)
+    assert "not quite" in capsys.readouterr().out
 
 
 def test_strict_mode_fails_missing_and_wrong_answers(monkeypatch):
@@ -22,7 +21,7 @@ def test_strict_mode_fails_missing_and_wrong_answers(monkeypatch):
         check(1, None, lambda a: True)
     with pytest.raises(ExerciseFailed, match="does not pass"):
         check(1, 4, lambda a: a == 3)
-    assert check(1, 3, lambda a: a == 3)
+    check(1, 3, lambda a: a == 3)  # a right answer passes quietly
 
 
 def test_solutions_file_blocks(tmp_path):

@@ -19,8 +19,8 @@ def setup(seed: int = 42, profile: str | None = None, quiet: bool = False):
     return _setup(seed=seed, profile=profile, quiet=quiet)
 
 
-def check(number, answer, test, hint: str = ""):
-    """Check an exercise answer (see :mod:`tilnlp.exercises`)."""
+def check(number, answer, test, hint: str = "") -> None:
+    """Check an exercise answer and print the verdict (see :mod:`tilnlp.exercises`)."""
     from .exercises import check as _check
 
-    return _check(number, answer, test, hint)
+    _check(number, answer, test, hint)

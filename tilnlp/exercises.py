@@ -27,13 +27,16 @@ def strict() -> bool:
     return os.environ.get("TILNLP_STRICT_EXERCISES", "") in {"1", "true", "yes"}
 
 
-def check(number: int, answer, test, hint: str = "") -> bool:
-    """Check ``answer`` with the predicate ``test``; print the verdict, return it."""
+def check(number: int, answer, test, hint: str = "") -> None:
+    """Check ``answer`` with the predicate ``test`` and print the verdict.
+
+    Returns nothing, so the verdict line is all an exercise cell shows.
+    """
     if answer is None:
         if strict():
             raise ExerciseFailed(f"exercise {number}: no answer")
         print(f"Exercise {number}: not answered yet.")
-        return False
+        return
     try:
         ok = bool(test(answer))
     except Exception as exc:  # a malformed answer is a wrong answer, with the reason shown
@@ -44,7 +47,6 @@ def check(number: int, answer, test, hint: str = "") -> bool:
         raise ExerciseFailed(f"exercise {number}: the answer {answer!r} does not pass its check")
     else:
         print(f"Exercise {number}: not quite{': ' + hint if hint else '.'}")
-    return ok
 
 
 _BLOCK = re.compile(r"^# %% exercise (\d+)\s*$", re.M)

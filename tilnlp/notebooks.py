@@ -154,16 +154,22 @@ def is_checked(cell) -> bool:
     return cell.cell_type == "code" and cell.source.lstrip().startswith(CHECK_MARK)
 
 
+def _expected_count(cell):
+    """1 for a checked cell with stored output (nbval fails a cell that has outputs but never
+    ran: "Unrun reference cell has outputs"), None for every other cell."""
+    return 1 if is_checked(cell) and cell.outputs else None
+
+
 def clean(nb, keep_checked: bool = True):
     """Strip outputs, execution counts and run metadata (checked cells keep their outputs)."""
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.execution_count = None
             for out in cell.get("outputs", []):
                 if "execution_count" in out:
                     out["execution_count"] = None
             if not (keep_checked and is_checked(cell)):
                 cell.outputs = []
+            cell.execution_count = _expected_count(cell)
         for key in ("execution", "papermill", "collapsed", "scrolled", "ExecuteTime"):
             cell.metadata.pop(key, None)
     for key in ("papermill", "widgets"):
@@ -180,7 +186,7 @@ def dirt(nb) -> list[str]:
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        if cell.execution_count is not None:
+        if cell.execution_count != _expected_count(cell):
             problems.append(f"cell {i}: execution count {cell.execution_count}")
         if cell.outputs and not is_checked(cell):
             problems.append(f"cell {i}: stored output in a cell nbval does not check")
