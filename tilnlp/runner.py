@@ -137,7 +137,7 @@ def run(paths: list[Path], out_dir: Path, params: dict[str, dict], preset: str |
                     src = Path(tmp) / path.name
                     nbs.write(nb, src)
                     pm.execute_notebook(str(src), str(output), parameters=params.get(path.stem, {}),
-                                        engine_name=engine, progress_bar=True, cwd=str(path.parent),
+                                        engine_name=engine, progress_bar=False, cwd=str(path.parent),
                                         kernel_name="python3")
                 results.append(Result(path.stem, "passed", time.perf_counter() - start, output))
             except PapermillExecutionError as exc:
