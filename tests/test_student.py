@@ -20,7 +20,7 @@ def tilnlp(*args, cwd=ROOT):
 
 
 def _notebook(dirty: bool):
-    checked = new_code_cell(f"{nbs.CHECK_MARK}\nprint(1)")
+    checked = new_code_cell(f"{nbs.CHECK_MARK}\nprint(1)", execution_count=1)  # as tilnlp bless stores it
     checked.outputs = [new_output("stream", name="stdout", text="1\n")]
     plain = new_code_cell("print(2)", execution_count=1 if dirty else None)
     if dirty:
