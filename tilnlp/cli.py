@@ -181,11 +181,13 @@ def cmd_bless(args) -> int:
     paths = _selected(args.notebooks)
     out = nbs.project_root() / "build" / "bless"
     os.environ["TILNLP_PRESET"] = "ci"
-    results = runner.run(paths, out, {}, preset="ci", profile="offline", keep_going=False)
+    results = runner.run(paths, out, {}, preset="ci", profile="offline", keep_going=True)
     print(runner.summary(results))
-    if not all(r.status == "passed" for r in results):
-        return 1
+    passed = {r.notebook for r in results if r.status == "passed"}
     for path in paths:
+        if path.stem not in passed:
+            print(f"not blessed {path.name}: it did not run cleanly")
+            continue
         executed = nbs.read(out / path.name)
         source = nbs.read(path)
         outputs = {c.source: c.outputs for c in executed.cells if nbs.is_checked(c)}
@@ -194,7 +196,7 @@ def cmd_bless(args) -> int:
                 cell.outputs = outputs.get(cell.source, [])
         nbs.write(nbs.clean(source), path)
         print(f"blessed {path.name}: {sum(nbs.is_checked(c) for c in source.cells)} checked cell(s)")
-    return 0
+    return 0 if len(passed) == len(paths) else 1
 
 
 COMMANDS = {"run": cmd_run, "list": cmd_list, "doctor": cmd_doctor, "prefetch": cmd_prefetch,
