@@ -100,6 +100,10 @@ def test_run_notebook_00_end_to_end(tmp_path):
     assert "offline stand-in for gpt2" in text
     assert "n_preview = 1" in text  # papermill injected the parameter
     assert source.read_bytes() == before  # the source is never modified
+    if os.name != "nt":  # the kernel talks over IPC sockets: no warning about unencrypted TCP
+        assert "running over TCP" not in proc.stderr
+        leftovers = [p.name for p in source.parent.iterdir() if "ipc" in p.name]
+        assert not leftovers, leftovers  # and its socket files are not left beside the notebooks
 
 
 def test_failing_notebook_keeps_partial_copy_and_names_the_cell(tmp_path):

@@ -64,6 +64,25 @@ def _register_engine(bar_for):
     return "tilnlp-series"
 
 
+def _kernel_manager_class():
+    """Kernels talk to the runner over local IPC sockets where the system has them (not Windows).
+
+    The default, TCP on localhost, works everywhere, but ipykernel then prints a warning about
+    unencrypted traffic into every run's output; IPC sockets are files only this user can reach.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    if os.name == "nt":
+        return AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def with_solutions(nb, path: Path):
     """A copy of ``nb`` whose exercise cells hold the worked solutions (``answer_N = None`` replaced)."""
     from .exercises import read_solutions
@@ -138,7 +157,7 @@ def run(paths: list[Path], out_dir: Path, params: dict[str, dict], preset: str |
                     nbs.write(nb, src)
                     pm.execute_notebook(str(src), str(output), parameters=params.get(path.stem, {}),
                                         engine_name=engine, progress_bar=False, cwd=str(path.parent),
-                                        kernel_name="python3")
+                                        kernel_name="python3", kernel_manager_class=_kernel_manager_class())
                 results.append(Result(path.stem, "passed", time.perf_counter() - start, output))
             except PapermillExecutionError as exc:
                 line, cell = _error_line(exc)
