@@ -101,6 +101,7 @@ def run_recipe(name: str, opts: dict) -> dict:
         trainer.train()
         wall = time.perf_counter() - wall0
         cpu = time.process_time() - cpu0
+        predictions = trainer.predict(test_tok).predictions.argmax(axis=-1)  # after the timing: not counted
     evals = [e for e in trainer.state.log_history if "eval_accuracy" in e]
     eval_seconds = sum(e["eval_runtime"] for e in evals)
     return {
@@ -120,8 +121,24 @@ def run_recipe(name: str, opts: dict) -> dict:
         "accuracy": evals[-1]["eval_accuracy"] if evals else None,
         "accuracy_per_epoch": [round(e["eval_accuracy"], 4) for e in evals],
         "peak_rss_mib": round(ft.peak_memory_mib(), 1),
+        "labels": [int(y) for y in test["label"]],
+        "predictions": [int(p) for p in predictions],
         "torch_threads": torch.get_num_threads(),
     }
+
+
+def _print_paired(seed: dict, fast: dict) -> None:
+    """Is the accuracy difference more than chance? McNemar's exact test on the same test reviews."""
+    from tilnlp.evaluation import paired_comparison
+
+    if seed["labels"] != fast["labels"]:
+        return
+    out = paired_comparison(seed["labels"], seed["predictions"], fast["predictions"])
+    print(f"   same {len(seed['labels'])} test reviews: both right {out['both']}, both wrong {out['neither']}, "
+          f"only seed right {out['a_only']}, only fast right {out['b_only']}")
+    verdict = "a difference chance alone rarely produces" if out["p_value"] < 0.05 else \
+        "within what chance produces: no evidence that either recipe is more accurate"
+    print(f"   McNemar's exact test: p = {out['p_value']:.3f} ({verdict})")
 
 
 def _run_in_fresh_process(name: str, opts: dict) -> dict:
@@ -169,7 +186,8 @@ def main(argv=None) -> int:
             ratio_all = seed["train_seconds_incl_eval"] / fast["train_seconds_incl_eval"]
             print(f"   training time, seed / fast: {ratio:.2f}x ({ratio_all:.2f}x including the evaluations)")
             print(f"   accuracy: seed {seed['accuracy']:.4f}, fast {fast['accuracy']:.4f} "
-                  f"({'same or better' if fast['accuracy'] >= seed['accuracy'] else 'WORSE'} with the fast recipe)")
+                  f"({'same or better' if fast['accuracy'] >= seed['accuracy'] else 'lower'} with the fast recipe)")
+            _print_paired(seed, fast)
         else:
             per_seed = seed["train_seconds"] / seed["epochs_run"]
             per_fast = fast["train_seconds"] / fast["epochs_run"]

@@ -24,3 +24,22 @@ def test_accuracy_with_ci_counts_matches():
 def test_mismatched_lengths_are_an_error():
     with pytest.raises(ValueError, match="3 labels but 2 predictions"):
         accuracy_with_ci([1, 0, 1], [1, 0])
+
+
+def test_paired_comparison_counts_the_disagreements_and_tests_them():
+    from tilnlp.evaluation import paired_comparison
+
+    truth = [1] * 20
+    a = [1] * 20                 # right everywhere
+    b = [0] * 5 + [1] * 15       # wrong on the first five
+    out = paired_comparison(truth, a, b)
+    assert (out["a_only"], out["b_only"], out["both"], out["neither"]) == (5, 0, 15, 0)
+    assert abs(out["p_value"] - 2 * 0.5 ** 5) < 1e-12  # exact two-sided binomial: 0.0625
+    assert paired_comparison(truth, a, a)["p_value"] == 1.0  # no disagreements: no evidence
+    # 60 vs 40 discordant pairs out of 100: p ~ 0.057
+    big_truth = [1] * 100
+    big_a = [1] * 60 + [0] * 40
+    big_b = [0] * 60 + [1] * 40
+    assert 0.05 < paired_comparison(big_truth, big_a, big_b)["p_value"] < 0.06
+    with pytest.raises(ValueError):
+        paired_comparison([1, 0], [1], [1, 0])
