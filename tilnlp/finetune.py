@@ -19,7 +19,6 @@ The notebook still calls ``TrainingArguments(...)`` and ``Trainer(...)`` itself:
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 ID2LABEL = {0: "NEGATIVE", 1: "POSITIVE"}
@@ -178,24 +177,25 @@ def compute_metrics(eval_pred) -> dict:
 def logits(model, tokenizer, texts, max_length: int = 512, batch_size: int = 64):
     """The model's logits for ``texts`` (numpy, one row per text, in order), under ``torch.inference_mode``.
 
-    Reviews are processed shortest first, so each batch is padded only to its own longest
-    review (dynamic padding); the rows are put back into the original order.  Padding
+    The texts are tokenised once, grouped into batches of similar length
+    (:func:`tilnlp.similarity.length_sorted_batches`) and each batch is padded only to its own
+    longest review (dynamic padding); the rows are put back into the original order.  Padding
     never changes a review's logits – the attention mask hides it – so this gives the same
     answers as padding everything to ``max_length``, for less computation.
     """
     import numpy as np
     import torch
 
-    texts = list(texts)
-    lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]]
-    order = np.argsort(lengths, kind="stable")
-    out = np.zeros((len(texts), model.config.num_labels), dtype=np.float32)
+    from .similarity import length_sorted_batches
+
+    encodings = tokenizer(list(texts), truncation=True, max_length=max_length)
+    lengths = [len(ids) for ids in encodings["input_ids"]]
+    out = np.zeros((len(lengths), model.config.num_labels), dtype=np.float32)
     model.eval()
     with torch.inference_mode():
-        for start in range(0, len(texts), batch_size):
-            idx = order[start:start + batch_size]
-            batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True,
-                              max_length=max_length, return_tensors="pt")
+        for idx in length_sorted_batches(lengths, batch_size):
+            batch = tokenizer.pad([{key: encodings[key][i] for key in encodings.keys()} for i in idx],
+                                  return_tensors="pt")
             out[idx] = model(**batch).logits.float().numpy()
     return out
 
@@ -230,16 +230,3 @@ def peak_memory_mib() -> float:
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
-
-
-class Stopwatch:
-    """``with Stopwatch() as sw: ...`` then ``sw.seconds``."""
-
-    def __enter__(self):
-        self._start = time.perf_counter()
-        self.seconds = 0.0
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self._start
-        return False
