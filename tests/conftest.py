@@ -9,3 +9,15 @@ os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ.setdefault("TILNLP_PROFILE", "offline")
 os.environ.setdefault("TILNLP_PRESET", "ci")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every matplotlib figure a test opened (plots are drawn on the Agg backend, never shown)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -1,10 +1,7 @@
-import matplotlib
+"""tilnlp.plots: the classification plots (confusion matrix, probability bars)."""
+import numpy as np
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-
-from tilnlp.plots import confusion, probability_bars  # noqa: E402
+from tilnlp.plots import confusion, probability_bars
 
 
 def test_confusion_counts_rows_true_columns_predicted():

@@ -1,19 +1,9 @@
 """tilnlp.plots: the heatmap and scatter plots of notebooks 04–06."""
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from tilnlp import plots  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+from tilnlp import plots
 
 
 def test_heatmap_labels_and_annotates_every_cell():

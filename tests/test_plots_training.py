@@ -1,20 +1,8 @@
 """tilnlp.plots: the training plots of notebooks 07–09."""
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from tilnlp import plots  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+from tilnlp import plots
 
 
 def test_loss_curve_draws_the_steps_and_their_moving_average():
