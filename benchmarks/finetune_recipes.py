@@ -11,12 +11,20 @@ then the ratio of the training times.
     python benchmarks/finetune_recipes.py --epochs-seed 1       # time the seed recipe for 1 epoch only
     python benchmarks/finetune_recipes.py --n-train 64 --n-test 32 --epochs-seed 1 --epochs-fast 1   # smoke run
 
+Choosing a recipe's settings must not look at the test reviews.  ``--validation N`` holds out N
+of the training reviews, trains on the rest and evaluates on those N instead (the test reviews
+are not loaded); ``--set key=value`` changes one ``TrainingArguments`` setting of the recipes run::
+
+    python benchmarks/finetune_recipes.py --recipes fast --validation 250 --validation-seed 7 \
+        --set learning_rate=1e-4 --set per_device_train_batch_size=16
+
 Nothing is extrapolated: when a recipe runs fewer epochs than its own, the output says so,
 and the ratio it prints is then per epoch, labelled as such.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import multiprocessing as mp
 import os
@@ -46,11 +54,30 @@ def _parser() -> argparse.ArgumentParser:
                    help="model source for bert-base-uncased (default offline: the packaged MiniLM encoder)")
     p.add_argument("--train-path", default=None, help="a text,label CSV file instead of IMDb's training reviews")
     p.add_argument("--test-path", default=None, help="a text,label CSV file instead of IMDb's test reviews")
+    p.add_argument("--validation", type=int, default=0, metavar="N",
+                   help="hold out N of the training reviews and evaluate on them instead of the test reviews")
+    p.add_argument("--validation-seed", type=int, default=42, help="which N are held out (default 42)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+                   help="change a TrainingArguments setting of the recipes run, e.g. learning_rate=1e-4 (repeatable)")
     p.add_argument("--json", default=None, metavar="PATH", help="also write the results as JSON here")
     return p
 
 
-def _progress_callback(name: str):
+def _overrides(pairs: list[str]) -> dict:
+    """``["learning_rate=1e-4", "per_device_train_batch_size=16"]`` -> {"learning_rate": 0.0001, ...}."""
+    out = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"finetune_recipes: --set wants KEY=VALUE, got {pair!r}")
+        try:
+            out[key] = json.loads(text)
+        except json.JSONDecodeError:
+            out[key] = text  # a string such as group_by_length
+    return out
+
+
+def _progress_callback(name: str, evaluated_on: str):
     """A TrainerCallback that prints one line per evaluation, so a long run shows signs of life."""
     from transformers import TrainerCallback
 
@@ -59,7 +86,7 @@ def _progress_callback(name: str):
             self.start = time.perf_counter()
 
         def on_evaluate(self, args, state, control, metrics=None, **kwargs):
-            print(f"   [{name}] epoch {state.epoch:g}: test accuracy {metrics.get('eval_accuracy', float('nan')):.4f}, "
+            print(f"   [{name}] epoch {state.epoch:g}: {evaluated_on} accuracy {metrics.get('eval_accuracy', float('nan')):.4f}, "
                   f"{time.perf_counter() - self.start:.0f} s since the start", flush=True)
 
     return Progress()
@@ -77,12 +104,19 @@ def run_recipe(name: str, opts: dict) -> dict:
     hf_logging.set_verbosity_error()
     course = tilnlp.setup(seed=opts["seed"], profile=opts["profile"], quiet=True)
     spec = ft.get_recipe(name)
+    if opts["overrides"]:
+        spec = dataclasses.replace(spec, training_args={**spec.training_args, **opts["overrides"]},
+                                   summary=f"{spec.summary}; changed: {opts['overrides']}")
     epochs = opts[f"epochs_{name}"] if opts.get(f"epochs_{name}") is not None else spec.epochs
     max_length = opts.get(f"max_length_{name}") or spec.max_length
 
     dataset = course.imdb(train_path=opts["train_path"], test_path=opts["test_path"])
     train = dataset["train"].shuffle(seed=opts["seed"]).select(range(min(opts["n_train"], dataset["train"].num_rows)))
-    test = dataset["test"].shuffle(seed=opts["seed"]).select(range(min(opts["n_test"], dataset["test"].num_rows)))
+    if opts["validation"]:  # the test reviews stay unseen: evaluate on training reviews held out of training
+        held_out = train.train_test_split(test_size=opts["validation"], seed=opts["validation_seed"])
+        train, test = held_out["train"], held_out["test"]
+    else:
+        test = dataset["test"].shuffle(seed=opts["seed"]).select(range(min(opts["n_test"], dataset["test"].num_rows)))
 
     model_name = course.model("bert-base-uncased")
     tokenizer = BertTokenizer.from_pretrained(model_name)
@@ -96,7 +130,7 @@ def run_recipe(name: str, opts: dict) -> dict:
         args = TrainingArguments(output_dir=tmp, **ft.training_kwargs(spec, seed=opts["seed"], epochs=epochs))
         trainer = Trainer(model=model, args=args, train_dataset=train_tok, eval_dataset=test_tok,
                           data_collator=ft.data_collator(tokenizer, spec), compute_metrics=ft.compute_metrics,
-                          callbacks=[_progress_callback(name)])
+                          callbacks=[_progress_callback(name, opts["evaluated_on"])])
         cpu0, wall0 = time.process_time(), time.perf_counter()
         trainer.train()
         wall = time.perf_counter() - wall0
@@ -129,14 +163,14 @@ def run_recipe(name: str, opts: dict) -> dict:
     }
 
 
-def _print_paired(seed: dict, fast: dict) -> None:
-    """Is the accuracy difference more than chance? McNemar's exact test on the same test reviews."""
+def _print_paired(seed: dict, fast: dict, evaluated_on: str = "test") -> None:
+    """Is the accuracy difference more than chance? McNemar's exact test on the same reviews."""
     from tilnlp.evaluation import paired_comparison
 
     if seed["labels"] != fast["labels"]:
         return
     out = paired_comparison(seed["labels"], seed["predictions"], fast["predictions"])
-    print(f"   same {len(seed['labels'])} test reviews: both right {out['both']}, both wrong {out['neither']}, "
+    print(f"   same {len(seed['labels'])} {evaluated_on} reviews: both right {out['both']}, both wrong {out['neither']}, "
           f"only seed right {out['a_only']}, only fast right {out['b_only']}")
     verdict = "a difference chance alone rarely produces" if out["p_value"] < 0.05 else \
         "within what chance produces: no evidence that either recipe is more accurate"
@@ -158,7 +192,17 @@ def _load() -> str:
 
 def main(argv=None) -> int:
     opts = vars(_parser().parse_args(argv))
-    print(f"finetune_recipes: {opts['n_train']} training / {opts['n_test']} test reviews, seed {opts['seed']}, "
+    opts["overrides"] = _overrides(opts["overrides"])
+    opts["evaluated_on"] = "validation" if opts["validation"] else "test"
+    if opts["validation"]:
+        if not 0 < opts["validation"] < opts["n_train"]:
+            raise SystemExit(f"finetune_recipes: --validation must be between 1 and --n-train - 1 ({opts['n_train'] - 1})")
+        where = (f"{opts['n_train'] - opts['validation']} training / {opts['validation']} VALIDATION reviews "
+                 f"(held out of the {opts['n_train']} training reviews, seed {opts['validation_seed']}; "
+                 "the test reviews are not used)")
+    else:
+        where = f"{opts['n_train']} training / {opts['n_test']} test reviews"
+    print(f"finetune_recipes: {where}, seed {opts['seed']}, "
           f"profile {opts['profile']}; python {platform.python_version()} on {platform.machine()}")
     print(f"before: {_load()}")
     results = []
@@ -174,7 +218,7 @@ def main(argv=None) -> int:
               f"{res['train_seconds_incl_eval']:.1f} s in all), CPU time {res['cpu_seconds']:.1f} s "
               f"on {res['torch_threads']} threads")
         print(f"   {res['examples_per_second']:.2f} training examples/second")
-        print(f"   test accuracy {res['accuracy']:.4f} (per epoch: {res['accuracy_per_epoch']})")
+        print(f"   {opts['evaluated_on']} accuracy {res['accuracy']:.4f} (per epoch: {res['accuracy_per_epoch']})")
         print(f"   peak resident memory {res['peak_rss_mib']:.0f} MiB ({res['peak_rss_mib'] / 1024:.2f} GiB)")
         print(f"   {_load()}", flush=True)
 
@@ -189,7 +233,7 @@ def main(argv=None) -> int:
             print(f"   training time, seed / fast: {ratio:.2f}x ({ratio_all:.2f}x including the evaluations)")
             print(f"   accuracy: seed {seed['accuracy']:.4f}, fast {fast['accuracy']:.4f} "
                   f"({'same or better' if fast['accuracy'] >= seed['accuracy'] else 'lower'} with the fast recipe)")
-            _print_paired(seed, fast)
+            _print_paired(seed, fast, opts["evaluated_on"])
         else:
             per_seed = seed["train_seconds"] / seed["epochs_run"]
             per_fast = fast["train_seconds"] / fast["epochs_run"]
