@@ -9,6 +9,7 @@ then the ratio of the training times.
 
     python benchmarks/finetune_recipes.py                       # 1,000 train / 500 test, each recipe's own epochs
     python benchmarks/finetune_recipes.py --epochs-seed 1       # time the seed recipe for 1 epoch only
+    python benchmarks/finetune_recipes.py --training-seed 43    # the same reviews, another random start
     python benchmarks/finetune_recipes.py --n-train 64 --n-test 32 --epochs-seed 1 --epochs-fast 1   # smoke run
 
 Choosing a recipe's settings must not look at the test reviews.  ``--validation N`` holds out N
@@ -49,7 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-length-fast", type=int, default=None, help="override the fast recipe's max_length")
     p.add_argument("--recipes", nargs="+", default=["seed", "fast"], choices=sorted(RECIPES),
                    help="which recipes to run, in this order (default: seed fast)")
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--seed", type=int, default=42, help="which reviews are picked (the notes: 42)")
+    p.add_argument("--training-seed", type=int, default=None,
+                   help="seed of the new head, dropout and the batch order (default: --seed); "
+                        "another value measures run-to-run spread on the same reviews")
     p.add_argument("--profile", default="offline", choices=["auto", "hub", "offline"],
                    help="model source for bert-base-uncased (default offline: the packaged MiniLM encoder)")
     p.add_argument("--train-path", default=None, help="a text,label CSV file instead of IMDb's training reviews")
@@ -102,7 +106,8 @@ def run_recipe(name: str, opts: dict) -> dict:
     from tilnlp import finetune as ft
 
     hf_logging.set_verbosity_error()
-    course = tilnlp.setup(seed=opts["seed"], profile=opts["profile"], quiet=True)
+    training_seed = opts["seed"] if opts["training_seed"] is None else opts["training_seed"]
+    course = tilnlp.setup(seed=training_seed, profile=opts["profile"], quiet=True)
     spec = ft.get_recipe(name)
     if opts["overrides"]:
         spec = dataclasses.replace(spec, training_args={**spec.training_args, **opts["overrides"]},
@@ -127,7 +132,7 @@ def run_recipe(name: str, opts: dict) -> dict:
         model_name, num_labels=2, id2label=ft.ID2LABEL, label2id=ft.LABEL2ID, **spec.model_kwargs)
 
     with tempfile.TemporaryDirectory(prefix=f"tilnlp-bench-{name}-") as tmp:
-        args = TrainingArguments(output_dir=tmp, **ft.training_kwargs(spec, seed=opts["seed"], epochs=epochs))
+        args = TrainingArguments(output_dir=tmp, **ft.training_kwargs(spec, seed=training_seed, epochs=epochs))
         trainer = Trainer(model=model, args=args, train_dataset=train_tok, eval_dataset=test_tok,
                           data_collator=ft.data_collator(tokenizer, spec), compute_metrics=ft.compute_metrics,
                           callbacks=[_progress_callback(name, opts["evaluated_on"])])
@@ -202,7 +207,9 @@ def main(argv=None) -> int:
                  "the test reviews are not used)")
     else:
         where = f"{opts['n_train']} training / {opts['n_test']} test reviews"
-    print(f"finetune_recipes: {where}, seed {opts['seed']}, "
+    seeds = f"seed {opts['seed']}" if opts["training_seed"] is None else \
+        f"reviews picked with seed {opts['seed']}, training seed {opts['training_seed']}"
+    print(f"finetune_recipes: {where}, {seeds}, "
           f"profile {opts['profile']}; python {platform.python_version()} on {platform.machine()}")
     print(f"before: {_load()}")
     results = []
