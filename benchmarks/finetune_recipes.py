@@ -68,12 +68,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _overrides(pairs: list[str]) -> dict:
-    """``["learning_rate=1e-4", "per_device_train_batch_size=16"]`` -> {"learning_rate": 0.0001, ...}."""
+    """``["learning_rate=1e-4", "per_device_train_batch_size=16"]`` -> {"learning_rate": 0.0001, ...}.
+
+    Every key must be a ``TrainingArguments`` setting: a typo is one clear line here, not a
+    traceback from a spawned process after the data has been loaded.
+    """
+    from transformers import TrainingArguments
+
+    known = {f.name for f in dataclasses.fields(TrainingArguments)}
     out = {}
     for pair in pairs:
         key, sep, text = pair.partition("=")
         if not sep or not key:
             raise SystemExit(f"finetune_recipes: --set wants KEY=VALUE, got {pair!r}")
+        if key not in known:
+            raise SystemExit(f"finetune_recipes: --set {key}: not a TrainingArguments setting")
         try:
             out[key] = json.loads(text)
         except json.JSONDecodeError:
@@ -96,6 +105,20 @@ def _progress_callback(name: str, evaluated_on: str):
     return Progress()
 
 
+def select_reviews(dataset, opts: dict):
+    """The (training, evaluation) reviews: the notes' selection, or with ``--validation`` a hold-out.
+
+    Both splits are shuffled with ``opts["seed"]`` and cut to ``n_train``/``n_test``.  With
+    ``opts["validation"] = N``, N of those training reviews are held out (``validation_seed``)
+    and evaluated on instead, so the test reviews are never looked at.
+    """
+    train = dataset["train"].shuffle(seed=opts["seed"]).select(range(min(opts["n_train"], dataset["train"].num_rows)))
+    if opts["validation"]:
+        held_out = train.train_test_split(test_size=opts["validation"], seed=opts["validation_seed"])
+        return held_out["train"], held_out["test"]
+    return train, dataset["test"].shuffle(seed=opts["seed"]).select(range(min(opts["n_test"], dataset["test"].num_rows)))
+
+
 def run_recipe(name: str, opts: dict) -> dict:
     """Fine-tune with one recipe exactly as notebook 09 does; return its measurements."""
     import torch
@@ -116,12 +139,7 @@ def run_recipe(name: str, opts: dict) -> dict:
     max_length = opts.get(f"max_length_{name}") or spec.max_length
 
     dataset = course.imdb(train_path=opts["train_path"], test_path=opts["test_path"])
-    train = dataset["train"].shuffle(seed=opts["seed"]).select(range(min(opts["n_train"], dataset["train"].num_rows)))
-    if opts["validation"]:  # the test reviews stay unseen: evaluate on training reviews held out of training
-        held_out = train.train_test_split(test_size=opts["validation"], seed=opts["validation_seed"])
-        train, test = held_out["train"], held_out["test"]
-    else:
-        test = dataset["test"].shuffle(seed=opts["seed"]).select(range(min(opts["n_test"], dataset["test"].num_rows)))
+    train, test = select_reviews(dataset, opts)
 
     model_name = course.model("bert-base-uncased")
     tokenizer = BertTokenizer.from_pretrained(model_name)
