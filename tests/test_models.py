@@ -2,7 +2,9 @@
 import pytest
 
 from tilnlp import models
-from tilnlp.models import Course, ProfileError, choose_source, encoder_dir, lookup, resolve, resolve_profile
+from tilnlp.errors import UserError
+from tilnlp.models import (Course, ProfileError, UnknownModel, choose_source, encoder_dir, lookup, resolve,
+                           resolve_profile)
 
 
 def test_profile_comes_from_argument_then_environment(monkeypatch):
@@ -13,15 +15,25 @@ def test_profile_comes_from_argument_then_environment(monkeypatch):
     assert resolve_profile() == "auto"
 
 
-def test_unknown_profile_is_a_clear_error():
+def test_unknown_profile_is_a_clear_error(monkeypatch):
     with pytest.raises(ProfileError, match="unknown profile 'cloud'"):
         resolve_profile("cloud")
+    monkeypatch.setenv("TILNLP_PROFILE", "cloud")
+    with pytest.raises(ProfileError, match=r"unknown profile 'cloud' \(TILNLP_PROFILE\)"):
+        resolve_profile()
+
+
+def test_profile_names_are_read_in_any_case(monkeypatch):
+    monkeypatch.setenv("TILNLP_PROFILE", "Offline")
+    assert resolve_profile() == "offline"
+    assert resolve_profile("HUB") == "hub"
 
 
 def test_aliases_and_unknown_names():
     assert lookup("sentiment").real_id == "distilbert/distilbert-base-uncased-finetuned-sst-2-english"
-    with pytest.raises(KeyError, match="unknown course model 'gpt5'"):
+    with pytest.raises(UnknownModel, match="unknown course model 'gpt5'"):
         lookup("gpt5")
+    assert issubclass(UnknownModel, UserError)
 
 
 def test_auto_falls_back_to_offline_without_hub_or_cache(monkeypatch):

@@ -14,9 +14,10 @@ answer fails the run – CI does this, so the exercises never rot.
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
+
+from . import env
 
 
 class ExerciseFailed(AssertionError):
@@ -24,7 +25,8 @@ class ExerciseFailed(AssertionError):
 
 
 def strict() -> bool:
-    return os.environ.get("TILNLP_STRICT_EXERCISES", "") in {"1", "true", "yes"}
+    """Strict mode (``TILNLP_STRICT_EXERCISES``): a missing or wrong answer raises instead of printing."""
+    return env.flag("TILNLP_STRICT_EXERCISES")
 
 
 def check(number: int, answer, test, hint: str = "") -> None:

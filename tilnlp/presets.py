@@ -10,27 +10,19 @@ Which preset is active: ``TILNLP_PRESET`` (``full`` or ``ci``) when set, otherwi
 """
 from __future__ import annotations
 
-import os
+from . import env
+from .errors import UserError
 
 PRESETS = ("full", "ci")
 
 
-class PresetError(ValueError):
+class PresetError(UserError):
     """An unknown preset name."""
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def active_preset() -> str:
     """The preset in force: TILNLP_PRESET, else ``ci`` under CI=true, else ``full``."""
-    name = os.environ.get("TILNLP_PRESET", "").strip().lower()
-    if name:
-        if name not in PRESETS:
-            raise PresetError(f"unknown preset {name!r} (TILNLP_PRESET); choose one of: {', '.join(PRESETS)}")
-        return name
-    return "ci" if _truthy(os.environ.get("CI")) else "full"
+    return env.choice("TILNLP_PRESET", PRESETS, PresetError) or ("ci" if env.flag("CI") else "full")
 
 
 def preset(full, ci=None):
