@@ -3,26 +3,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import ROOT, assert_one_clear_error, tilnlp
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def tilnlp(*args, env=None, timeout=600):
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "tilnlp.cli", *args], cwd=ROOT, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def assert_one_clear_error(proc, *fragments):
-    assert proc.returncode != 0
-    assert "Traceback" not in proc.stderr + proc.stdout
-    error_lines = [line for line in proc.stderr.splitlines() if "error" in line]
-    assert len(error_lines) == 1, proc.stderr
-    for fragment in fragments:
-        assert fragment in error_lines[0]
+from tilnlp.models import MODELS, offline_path
 
 
 def test_help_imports_neither_torch_nor_transformers():
@@ -78,7 +63,10 @@ def test_hub_forced_while_offline_hints_at_offline():
     assert_one_clear_error(proc, "--profile offline")
 
 
+@pytest.mark.slow
 def test_doctor_shows_every_offline_asset_ready():
+    for model in MODELS.values():
+        offline_path(model)  # builds a stand-in that is not built yet
     proc = tilnlp("doctor")
     assert proc.returncode == 0, proc.stderr
     assert "NOT BUILT" not in proc.stdout
@@ -88,6 +76,7 @@ def test_doctor_shows_every_offline_asset_ready():
     assert "Pang & Lee accuracy" in proc.stdout
 
 
+@pytest.mark.slow
 def test_run_notebook_00_end_to_end(tmp_path):
     source = ROOT / "notebooks" / "00_setup_and_tour.ipynb"
     before = source.read_bytes()
@@ -106,6 +95,7 @@ def test_run_notebook_00_end_to_end(tmp_path):
         assert not leftovers, leftovers  # and its socket files are not left beside the notebooks
 
 
+@pytest.mark.slow
 def test_failing_notebook_keeps_partial_copy_and_names_the_cell(tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
@@ -123,3 +113,54 @@ def test_failing_notebook_keeps_partial_copy_and_names_the_cell(tmp_path):
     assert failed and "42_broken" in failed[0] and "ValueError: boom" in failed[0] and "cell" in failed[0]
     assert (out / "42_broken.ipynb").is_file()
     assert "failed" in proc.stdout and "0/1 passed" in proc.stdout
+
+
+def test_a_user_error_is_one_line_and_exit_2(monkeypatch, capsys):
+    from tilnlp import cli
+    from tilnlp.errors import UserError
+
+    def broken(args):
+        raise UserError("the thing you asked for is not there")
+
+    monkeypatch.setitem(cli.COMMANDS, "list", broken)
+    assert cli.main(["list"]) == 2
+    assert capsys.readouterr().err == "tilnlp: error: the thing you asked for is not there\n"
+
+
+def test_an_internal_bug_keeps_its_traceback(monkeypatch):
+    """A KeyError inside the package is a bug, not a user error: it is not turned into one line."""
+    from tilnlp import cli
+
+    monkeypatch.setitem(cli.COMMANDS, "list", lambda args: {}["missing"])
+    with pytest.raises(KeyError, match="missing"):
+        cli.main(["list"])
+
+
+def test_keep_going_is_the_default_and_not_a_flag():
+    proc = tilnlp("run", "--keep-going")
+    assert proc.returncode == 2 and "unrecognized arguments: --keep-going" in proc.stderr
+
+
+@pytest.mark.slow
+def test_kernels_get_the_run_settings_and_the_runner_keeps_its_own(tmp_path, monkeypatch):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from tilnlp import runner
+
+    monkeypatch.delenv("TILNLP_STRICT_EXERCISES", raising=False)
+    monkeypatch.setenv("TILNLP_PROFILE", "auto")
+    code = ("import os\nprint({k: os.environ.get(k) for k in "
+            "('TILNLP_PRESET', 'TILNLP_PROFILE', 'HF_HUB_OFFLINE', 'TILNLP_STRICT_EXERCISES')})")
+    nb = new_notebook(cells=[new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "43_env.ipynb"
+    nbformat.write(nb, str(path))
+    before = dict(os.environ)
+    [result] = runner.run([path], tmp_path / "out", {}, preset="full", profile="offline", solutions=True,
+                          echo=lambda *a: None)
+    assert result.status == "passed", result.error
+    assert dict(os.environ) == before  # the runner's own environment is untouched
+    printed = nbformat.read(str(tmp_path / "out" / path.name), as_version=4).cells[0].outputs[0]["text"]
+    assert printed.strip() == str({"TILNLP_PRESET": "full", "TILNLP_PROFILE": "offline", "HF_HUB_OFFLINE": "1",
+                                   "TILNLP_STRICT_EXERCISES": "1"})

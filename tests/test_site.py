@@ -1,27 +1,21 @@
 """The HTML site: run.json, one page per executed notebook, index.html, offline and relative."""
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from conftest import tilnlp
 
-from tilnlp import publish
+from tilnlp import record
+from tilnlp.site import export
 from tilnlp.notebooks import NotebookError
 from tilnlp.runner import Result
 
-ROOT = Path(__file__).resolve().parents[1]
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 NETWORK = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""", re.I)
 
-
-def tilnlp(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "tilnlp.cli", *args], cwd=ROOT, env=dict(os.environ),
-                          capture_output=True, text=True, timeout=timeout)
 
 
 def executed(folder: Path, stem: str, description: str, papermill: dict | None = None) -> Path:
@@ -51,26 +45,26 @@ def site(tmp_path):
     results = [Result("00_first", "passed", 12.34, src / "00_first.ipynb"),
                Result("01_next", "failed", 3.0, src / "01_next.ipynb", "cell [4]: ValueError: boom"),
                Result("03_never", "skipped", 0.0, None)]
-    publish.record_run(src, results, preset="ci", profile="offline")
+    record.record_run(src, results, preset="ci", profile="offline")
     return src
 
 
 def test_record_run_merges_and_keeps_earlier_entries_of_skipped_notebooks(tmp_path):
-    publish.record_run(tmp_path, [Result("00_a", "passed", 1.04, None), Result("01_b", "passed", 2.0, None)],
+    record.record_run(tmp_path, [Result("00_a", "passed", 1.04, None), Result("01_b", "passed", 2.0, None)],
                        preset="full", profile="auto")
-    publish.record_run(tmp_path, [Result("00_a", "failed", 0.5, None, "cell [2]: KeyError: 'x'"),
+    record.record_run(tmp_path, [Result("00_a", "failed", 0.5, None, "cell [2]: KeyError: 'x'"),
                                   Result("01_b", "skipped", 0.0, None)],
                        preset="ci", profile="offline", solutions=True)
-    record = publish.read_record(tmp_path)
-    assert {k: (v["status"], v["seconds"], v["preset"], v["profile"], v["solutions"]) for k, v in record.items()} == {
+    entries = record.read_record(tmp_path)
+    assert {k: (v["status"], v["seconds"], v["preset"], v["profile"], v["solutions"]) for k, v in entries.items()} == {
         "00_a": ("failed", 0.5, "ci", "offline", True), "01_b": ("passed", 2.0, "full", "auto", False)}
-    assert record["00_a"]["error"] == "cell [2]: KeyError: 'x'"
+    assert entries["00_a"]["error"] == "cell [2]: KeyError: 'x'"
 
 
 def test_a_corrupt_record_is_one_clear_error(tmp_path):
     (tmp_path / "run.json").write_text("{nope")
     with pytest.raises(NotebookError, match="run.json is not a readable run record"):
-        publish.read_record(tmp_path)
+        record.read_record(tmp_path)
 
 
 def _rows(index: str) -> list[list[str]]:
@@ -79,7 +73,7 @@ def _rows(index: str) -> list[list[str]]:
 
 
 def test_index_lists_every_notebook_with_description_and_run(site):
-    index = publish.export(site)
+    index = export(site)
     assert index == site / "index.html"
     rows = _rows(index.read_text(encoding="utf-8"))
     assert [re.sub("<[^>]+>", "|", r[0]).strip("|") for r in rows] == ["00_first", "01_next", "02_outside", "03_never"]
@@ -93,7 +87,7 @@ def test_index_lists_every_notebook_with_description_and_run(site):
 
 
 def test_notebook_pages_are_self_contained_and_linked(site):
-    publish.export(site)
+    export(site)
     assert sorted(p.name for p in site.glob("*.html")) == [
         "00_first.html", "01_next.html", "02_outside.html", "glossary.html", "index.html"]
     page = (site / "00_first.html").read_text(encoding="utf-8")
@@ -110,7 +104,7 @@ def test_notebook_pages_are_self_contained_and_linked(site):
 
 
 def test_no_page_fetches_anything_from_the_network(site):
-    publish.export(site)
+    export(site)
     for page in site.glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert NETWORK.findall(text) == [], page.name
@@ -118,7 +112,7 @@ def test_no_page_fetches_anything_from_the_network(site):
 
 
 def test_glossary_page_keeps_the_anchors(site):
-    publish.export(site)
+    export(site)
     glossary = (site / "glossary.html").read_text(encoding="utf-8")
     assert '<a id="token"></a>' in glossary and '<a id="cosine-similarity"></a>' in glossary
     assert "코사인 유사도" in glossary and 'href="index.html"' in glossary
@@ -126,7 +120,7 @@ def test_glossary_page_keeps_the_anchors(site):
 
 def test_export_to_another_folder_takes_the_executed_notebooks_along(site, tmp_path):
     out = tmp_path / "site"
-    assert publish.export(site, out) == out / "index.html"
+    assert export(site, out) == out / "index.html"
     assert sorted(p.name for p in out.glob("*.ipynb")) == ["00_first.ipynb", "01_next.ipynb", "02_outside.ipynb"]
     assert (out / "00_first.ipynb").read_bytes() == (site / "00_first.ipynb").read_bytes()
 
@@ -138,6 +132,7 @@ def test_export_without_executed_notebooks_is_one_clear_error(tmp_path):
                                   f"or name the folder with --from"
 
 
+@pytest.mark.slow
 def test_run_html_executes_records_and_publishes(tmp_path):
     """A real run: the plot made by the kernel ends up inside the page as a data URI."""
     nb = new_notebook(cells=[new_markdown_cell("# 41 · Plot"),

@@ -1,22 +1,14 @@
 """Clean sources and student copies: `tilnlp clean --check`, `tilnlp student`, the JupyterLab kernel."""
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from conftest import ROOT, tilnlp
 
 from tilnlp import notebooks as nbs
-from tilnlp import publish
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def tilnlp(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "tilnlp.cli", *args], cwd=cwd, env=dict(os.environ),
-                          capture_output=True, text=True, timeout=300)
+from tilnlp import student
 
 
 def _notebook(dirty: bool):
@@ -57,7 +49,7 @@ def test_clean_check_passes_on_the_course_notebooks():
 
 
 def test_student_copy_strips_checked_outputs_and_markers():
-    nb = publish.student_copy(_notebook(dirty=True))
+    nb = student.student_copy(_notebook(dirty=True))
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.outputs for c in code] == [[], [], []]
     assert [c.execution_count for c in code] == [None, None, None]

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from . import notebooks as nbs
-from .models import PROFILES, ProfileError
-from .presets import PRESETS, PresetError
-
-USER_ERRORS = (nbs.NotebookError, ProfileError, PresetError, FileNotFoundError, KeyError)
+from .errors import UserError
+from .models import PROFILES
+from .paths import build_dir
+from .presets import PRESETS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,9 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--preset", choices=PRESETS, help="sizes: full (the notes' sizes) or ci (small); "
                                                        "default: ci when CI=true, else full")
     run.add_argument("--out", type=Path, default=None, help="output folder (default: build/executed)")
-    run.add_argument("--keep-going", dest="keep_going", action="store_true", default=True,
-                     help="after a failing notebook, run the rest (default)")
-    run.add_argument("--stop", dest="keep_going", action="store_false", help="stop at the first failure")
+    run.add_argument("--stop", action="store_true",
+                     help="stop at the first failing notebook (default: run the rest too)")
     run.add_argument("--solutions", action="store_true",
                      help="fill in the exercise solutions and fail on a wrong answer (what CI checks)")
     run.add_argument("--html", action="store_true",
@@ -75,8 +73,9 @@ def _selected(names: list[str]) -> list[Path]:
 
 
 def cmd_run(args) -> int:
+    from . import record, runner, site
+    from .models import resolve_profile
     from .presets import active_preset
-    from . import publish, runner
 
     paths = _selected(args.notebooks)
     given = _params(args.param)
@@ -89,23 +88,21 @@ def cmd_run(args) -> int:
     unused = set(given) - {k for p in params.values() for k in p}
     if unused:
         raise nbs.NotebookError(f"no selected notebook has the parameter(s) {', '.join(sorted(unused))}")
-    if args.profile == "hub" and not _any_hub_cache():
+    preset = args.preset or active_preset()
+    profile = resolve_profile(args.profile)
+    if profile == "hub" and not _any_hub_cache():
         from .models import choose_source
 
         choose_source("hub", cached=False)  # raises a ProfileError when the hub does not answer
-    if args.preset:
-        os.environ["TILNLP_PRESET"] = args.preset
-    preset = active_preset()
-    out = args.out or nbs.project_root() / "build" / "executed"
-    profile = args.profile or os.environ.get("TILNLP_PROFILE") or "auto"
+    out = args.out or build_dir("executed")
     print(f"tilnlp run: {len(paths)} notebook(s), preset {preset}, profile {profile}"
           f"{', with solutions' if args.solutions else ''} -> {out}")
-    results = runner.run(paths, out, params, preset=preset, profile=args.profile,
-                         keep_going=args.keep_going, solutions=args.solutions)
-    publish.record_run(out, results, preset=preset, profile=profile, solutions=args.solutions)
+    results = runner.run(paths, out, params, preset=preset, profile=profile,
+                         keep_going=not args.stop, solutions=args.solutions)
+    record.record_run(out, results, preset=preset, profile=profile, solutions=args.solutions)
     print(runner.summary(results))
     if args.html:
-        print(f"HTML: {publish.export(out)}")
+        print(f"HTML: {site.export(out)}")
     return 0 if all(r.status == "passed" for r in results) else 1
 
 
@@ -116,12 +113,7 @@ def _any_hub_cache() -> bool:
 
 
 def cmd_list(args) -> int:
-    for path in nbs.course_notebooks():
-        try:
-            desc = nbs.description(nbs.read(path), path)
-        except nbs.NotebookError as exc:
-            desc = f"(unreadable: {exc})"
-        print(f"{path.stem:<34} {desc}")
+    print(nbs.listing())
     return 0
 
 
@@ -157,46 +149,29 @@ def cmd_clean(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from . import publish
+    from . import site
 
-    src = args.src or nbs.project_root() / "build" / "executed"
-    print(f"HTML: {publish.export(src, args.out)}")
+    src = args.src or build_dir("executed")
+    print(f"HTML: {site.export(src, args.out)}")
     return 0
 
 
 def cmd_student(args) -> int:
-    from . import publish
+    from . import student
+    from .site import GLOSSARY
 
-    out = args.out or nbs.project_root() / "build" / "student"
-    written = publish.student_copies(out)
+    out = args.out or build_dir("student")
+    written = student.student_copies(out)
     notebooks = sum(p.suffix == ".ipynb" for p in written)
-    extra = " + GLOSSARY.md" if any(p.name == publish.GLOSSARY for p in written) else ""
+    extra = " + GLOSSARY.md" if any(p.name == GLOSSARY for p in written) else ""
     print(f"student copies: {notebooks} notebook(s){extra} -> {out} (no outputs, no solutions)")
     return 0
 
 
 def cmd_bless(args) -> int:
-    from . import runner
+    from .bless import bless
 
-    paths = _selected(args.notebooks)
-    out = nbs.project_root() / "build" / "bless"
-    os.environ["TILNLP_PRESET"] = "ci"
-    results = runner.run(paths, out, {}, preset="ci", profile="offline", keep_going=True)
-    print(runner.summary(results))
-    passed = {r.notebook for r in results if r.status == "passed"}
-    for path in paths:
-        if path.stem not in passed:
-            print(f"not blessed {path.name}: it did not run cleanly")
-            continue
-        executed = nbs.read(out / path.name)
-        source = nbs.read(path)
-        outputs = {c.source: c.outputs for c in executed.cells if nbs.is_checked(c)}
-        for cell in source.cells:
-            if nbs.is_checked(cell):
-                cell.outputs = outputs.get(cell.source, [])
-        nbs.write(nbs.clean(source), path)
-        print(f"blessed {path.name}: {sum(nbs.is_checked(c) for c in source.cells)} checked cell(s)")
-    return 0 if len(passed) == len(paths) else 1
+    return 0 if bless(_selected(args.notebooks)) else 1
 
 
 COMMANDS = {"run": cmd_run, "list": cmd_list, "doctor": cmd_doctor, "prefetch": cmd_prefetch,
@@ -211,9 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return COMMANDS[args.command](args)
-    except USER_ERRORS as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"tilnlp: error: {message}", file=sys.stderr)
+    except UserError as exc:
+        print(f"tilnlp: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("tilnlp: interrupted", file=sys.stderr)

@@ -15,25 +15,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
+from .paths import notebooks_dir, project_root  # noqa: F401  (project_root: used by notebooks)
+
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 _NAME = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
 
 
-class NotebookError(ValueError):
+class NotebookError(UserError):
     """A notebook problem a user can cause: unknown name, corrupt file, bad parameter."""
-
-
-def project_root() -> Path:
-    """The course folder: the one holding ``notebooks/`` (this checkout for an editable install)."""
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "notebooks").is_dir() and (folder / "pyproject.toml").is_file():
-            return folder
-    return Path(__file__).resolve().parents[1]
-
-
-def notebooks_dir() -> Path:
-    return project_root() / "notebooks"
 
 
 def course_notebooks(folder: Path | None = None) -> list[Path]:
@@ -67,6 +57,18 @@ def read(path: Path):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise NotebookError(f"{path} is not a readable notebook ({first})") from None
     return nb
+
+
+def listing(folder: Path | None = None) -> str:
+    """The course's notebooks, one line each: name and description (what ``tilnlp list`` prints)."""
+    lines = []
+    for path in course_notebooks(folder):
+        try:
+            desc = description(read(path), path)
+        except NotebookError as exc:
+            desc = f"(unreadable: {exc})"
+        lines.append(f"{path.stem:<34} {desc}")
+    return "\n".join(lines)
 
 
 def description(nb, path: Path) -> str:

@@ -64,23 +64,30 @@ def _register_engine(bar_for):
     return "tilnlp-series"
 
 
-def _kernel_manager_class():
-    """Kernels talk to the runner over local IPC sockets where the system has them (not Windows).
+def kernel_manager_class(env: dict[str, str]):
+    """A kernel manager whose kernels get ``env`` on top of this process's environment.
 
-    The default, TCP on localhost, works everywhere, but ipykernel then prints a warning about
-    unencrypted traffic into every run's output; IPC sockets are files only this user can reach.
+    The runner never changes its own ``os.environ``: the settings of a run (preset, profile,
+    strict exercises, ...) travel to each kernel it starts, and to nothing else.  Kernels talk
+    to the runner over local IPC sockets where the system has them (not Windows): with the
+    default, TCP on localhost, ipykernel prints a warning about unencrypted traffic into every
+    run's output; IPC sockets are files only this user can reach.
     """
     from jupyter_client import AsyncKernelManager
 
-    if os.name == "nt":
-        return AsyncKernelManager
+    extra = dict(env)
 
-    class IPCKernelManager(AsyncKernelManager):
+    class CourseKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
-            kwargs.setdefault("transport", "ipc")
+            if os.name != "nt":
+                kwargs.setdefault("transport", "ipc")
             super().__init__(**kwargs)
 
-    return IPCKernelManager
+        async def _async_pre_start_kernel(self, **kw):
+            kw["env"] = {**os.environ, **kw.get("env", {}), **extra}
+            return await super()._async_pre_start_kernel(**kw)
+
+    return CourseKernelManager
 
 
 def with_solutions(nb, path: Path):
@@ -111,7 +118,8 @@ def _error_line(exc) -> tuple[str, int | None]:
     return f"{ename}: {evalue[-1] if evalue else ''}".strip(), cell
 
 
-def _kernel_env(preset: str | None, profile: str | None, solutions: bool) -> dict[str, str]:
+def kernel_env(preset: str | None, profile: str | None, solutions: bool) -> dict[str, str]:
+    """What a run sets in its kernels' environment (on top of the runner's own)."""
     env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
            "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     if preset:
@@ -141,7 +149,7 @@ def run(paths: list[Path], out_dir: Path, params: dict[str, dict], preset: str |
             nb = with_solutions(nb, path)
         prepared.append((path, nb))
     total = sum(sum(1 for c in nb.cells) for _, nb in prepared)
-    os.environ.update(_kernel_env(preset, profile, solutions))
+    manager_class = kernel_manager_class(kernel_env(preset, profile, solutions))
 
     results: list[Result] = []
     with tqdm(total=total, unit="cell", desc="tilnlp run", dynamic_ncols=True) as bar:
@@ -157,7 +165,7 @@ def run(paths: list[Path], out_dir: Path, params: dict[str, dict], preset: str |
                     nbs.write(nb, src)
                     pm.execute_notebook(str(src), str(output), parameters=params.get(path.stem, {}),
                                         engine_name=engine, progress_bar=False, cwd=str(path.parent),
-                                        kernel_name="python3", kernel_manager_class=_kernel_manager_class())
+                                        kernel_name="python3", kernel_manager_class=manager_class)
                 results.append(Result(path.stem, "passed", time.perf_counter() - start, output))
             except PapermillExecutionError as exc:
                 line, cell = _error_line(exc)

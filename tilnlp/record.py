@@ -1,0 +1,45 @@
+"""The run record: ``run.json`` next to the executed copies.
+
+Per notebook: its status, seconds, profile, preset, whether the solutions were filled in, the
+error line of a failure and when it finished.  ``tilnlp run`` merges every run into it; the
+HTML site (:mod:`tilnlp.site`) reads it back.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from . import notebooks as nbs
+
+RECORD = "run.json"
+
+
+def read_record(folder: Path) -> dict[str, dict]:
+    """``run.json`` of ``folder`` as ``{notebook stem: entry}`` (empty when there is none)."""
+    path = folder / RECORD
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["notebooks"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise nbs.NotebookError(f"{path} is not a readable run record ({exc}); delete it and run again") from None
+
+
+def record_run(out_dir: Path, results, *, preset: str, profile: str, solutions: bool = False) -> Path:
+    """Merge ``results`` (``runner.Result``) into ``out_dir/run.json``.
+
+    A notebook skipped by this run keeps its earlier entry: that entry still describes its
+    executed copy, which the run did not touch.
+    """
+    notebooks = read_record(out_dir)
+    finished = datetime.now().isoformat(timespec="seconds")
+    for result in results:
+        if result.status == "skipped" and result.notebook in notebooks:
+            continue
+        notebooks[result.notebook] = {
+            "status": result.status, "seconds": round(result.seconds, 1), "profile": profile,
+            "preset": preset, "solutions": solutions, "error": result.error, "finished": finished}
+    path = out_dir / RECORD
+    path.write_text(json.dumps({"notebooks": notebooks}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
