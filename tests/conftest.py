@@ -1,6 +1,11 @@
-"""Test-wide settings: everything offline, small CI sizes, a quiet matplotlib backend.
+"""Test-wide settings and helpers: everything offline, small CI sizes, a quiet matplotlib backend.
 
-Set at import time so the Jupyter kernels nbval starts inherit them too.
+The settings are made at import time so the Jupyter kernels that tests start inherit them too.
+Shared helpers (``from conftest import ROOT, tilnlp``): the project folder, and the ``tilnlp``
+command run in a subprocess the way a user runs it.
+
+Tests that execute notebooks or build a stand-in are marked ``slow``; ``pytest -m "not slow"``
+runs the rest in well under a minute, plain ``pytest`` runs everything.
 """
 import os
 
@@ -10,9 +15,29 @@ os.environ.setdefault("TILNLP_PROFILE", "offline")
 os.environ.setdefault("TILNLP_PRESET", "ci")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import subprocess  # noqa: E402
 import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tilnlp(*args, env=None, cwd=ROOT, timeout=600):
+    """Run ``tilnlp ARGS`` as a user would (a fresh process); returns the CompletedProcess."""
+    return subprocess.run([sys.executable, "-m", "tilnlp.cli", *map(str, args)], cwd=cwd,
+                          env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout)
+
+
+def assert_one_clear_error(proc, *fragments):
+    """A non-zero exit with exactly one error line on stderr, containing ``fragments``, and no traceback."""
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr + proc.stdout
+    error_lines = [line for line in proc.stderr.splitlines() if "error" in line]
+    assert len(error_lines) == 1, proc.stderr
+    for fragment in fragments:
+        assert fragment in error_lines[0]
 
 
 @pytest.fixture(autouse=True)
@@ -21,3 +46,10 @@ def close_figures():
     yield
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Notebook cells (nbval) execute notebooks: they are slow tests too."""
+    for item in items:
+        if item.nodeid.startswith("notebooks/"):
+            item.add_marker(pytest.mark.slow)

@@ -2,7 +2,8 @@ from collections import Counter
 
 import pytest
 
-from tilnlp.data import IMDB_SAMPLE, load_imdb, load_pang_lee, read_labelled_csv
+from tilnlp.data import (IMDB_SAMPLE, DataError, clean_review, gensim_lines, lee_articles, load_imdb,
+                         load_pang_lee, read_labelled_csv)
 
 
 def test_offline_imdb_has_the_hub_layout():
@@ -59,7 +60,7 @@ def test_one_csv_alone_is_split_in_halves(tmp_path):
 def test_bad_csv_files_get_one_clear_message(tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_text(content)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(DataError, match=message):
         read_labelled_csv(path)
 
 
@@ -74,3 +75,21 @@ def test_pang_lee_sentences():
     assert Counter(label for _, label in rows) == {0: 100, 1: 100}
     assert rows[0] == ("simplistic , silly and tedious .", 0)
     assert all(not text.startswith("__label__") for text, _ in rows)
+
+
+def test_clean_review_turns_html_line_breaks_into_single_spaces():
+    assert clean_review("Great.<br /><br />Loved it<BR>it <br/>  did.") == "Great. Loved it it did."
+    assert clean_review("  no breaks here ") == "no breaks here"
+
+
+def test_gensim_files_are_read_as_latin_1():
+    # lee.cor holds a pound sign as the single byte 0xA3: not UTF-8, but latin-1 reads it
+    assert any("\u00a3" in line for line in gensim_lines("lee.cor"))
+    articles = lee_articles()
+    assert len(articles) == 300 and all(a == a.strip() and a for a in articles)
+    assert len(lee_articles("lee.cor")) == 50
+
+
+def test_unknown_gensim_file_is_a_user_error():
+    with pytest.raises(DataError, match="gensim ships no data file named 'nope.txt'"):
+        gensim_lines("nope.txt")

@@ -1,9 +1,9 @@
 """environment.yml, constraints.txt, pyproject.toml and the README stay in step."""
 import re
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 
 
 def _name(requirement: str) -> str:

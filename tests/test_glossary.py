@@ -1,12 +1,11 @@
 """GLOSSARY.md: every entry bilingual with a stable anchor, and every notebook link to it resolves."""
 import re
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from tilnlp import notebooks as nbs
 
-ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "GLOSSARY.md"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 ROW = re.compile(r"^\| ((?:<a id=\"[^\"]+\"></a>)+)(.+?) \| (.+?) \| (.+?) \|$")

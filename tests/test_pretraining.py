@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from tilnlp import pretraining as pt
+from tilnlp.data import lee_articles
 from tilnlp.models import encoder_dir
 
 
@@ -15,7 +16,7 @@ def tokenizer():
 
 @pytest.fixture(scope="module")
 def documents():
-    return pt.lee_documents()
+    return lee_articles()
 
 
 def test_lee_corpus_is_300_news_articles(documents):

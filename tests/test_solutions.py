@@ -4,28 +4,21 @@ The static tests are instant; the last test runs the whole course once with
 `tilnlp run --solutions` (CI sizes, offline), which is what keeps the exercises from rotting.
 """
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
+from conftest import ROOT, tilnlp
 
 from tilnlp import notebooks as nbs
 from tilnlp.exercises import read_solutions
 from tilnlp.runner import ANSWER_LINE, with_solutions
 
-ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "notebooks" / "solutions"
 CORRECT = re.compile(r"^Exercise (\d+): correct\.$", re.M)
 
-
-def tilnlp(*args, timeout=600):
-    return subprocess.run([sys.executable, "-m", "tilnlp.cli", *args], cwd=ROOT, env=dict(os.environ),
-                          capture_output=True, text=True, timeout=timeout)
 
 
 def exercise_cells(nb) -> list:
@@ -106,6 +99,7 @@ def _exercise_notebook(folder: Path, name: str, solution: str) -> Path:
     return folder / f"{name}.ipynb"
 
 
+@pytest.mark.slow
 def test_run_solutions_passes_a_right_answer_and_fails_a_wrong_one(tmp_path):
     right = _exercise_notebook(tmp_path, "41_right", "answer_1 = 2 * 3")
     wrong = _exercise_notebook(tmp_path, "42_wrong", "answer_1 = 2 + 3")
@@ -119,6 +113,7 @@ def test_run_solutions_passes_a_right_answer_and_fails_a_wrong_one(tmp_path):
         {"41_right": ("passed", True), "42_wrong": ("failed", True)}
 
 
+@pytest.mark.slow
 def test_every_exercise_of_the_course_is_solved_correctly(tmp_path):
     """One run of the whole course with the solutions filled in (CI sizes, offline)."""
     proc = tilnlp("run", "--solutions", "--preset", "ci", "--profile", "offline", "--out", str(tmp_path),

@@ -21,6 +21,8 @@ PROMPT = "The Invisible Dragon barked"
 MAX_FINAL_LOSS = 5.2  # measured: 4.90 (mean training loss of the last 100 steps)
 MAX_HELD_OUT_LOSS = 6.3  # measured: 5.96 on the 50 unseen articles (word counts alone: 7.0)
 
+pytestmark = pytest.mark.slow  # builds the stand-in on first use
+
 
 @pytest.fixture(scope="session")
 def folder():

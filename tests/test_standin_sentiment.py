@@ -14,6 +14,8 @@ from transformers import AutoTokenizer, BertForSequenceClassification, pipeline
 from tilnlp.cache import build_info
 from tilnlp.standins import sentiment
 
+pytestmark = pytest.mark.slow  # builds the stand-in on first use
+
 
 @pytest.fixture(scope="session")
 def model_dir():
@@ -76,8 +78,3 @@ def test_trained_on_the_imdb_train_split_only(info):
     assert info["n_train"] == 1000  # load_imdb()["train"]; the 1,000 test reviews stay unseen
     assert info["data"] == "tilnlp.data.load_imdb() train split"
     assert info["epochs"] == sentiment.EPOCHS and info["max_length"] == sentiment.MAX_LENGTH
-
-
-def test_clean_removes_html_line_breaks():
-    cleaned = sentiment.clean("Great.<br /><br />Really great.")
-    assert "<br" not in cleaned and cleaned.split() == ["Great.", "Really", "great."]

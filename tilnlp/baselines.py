@@ -2,28 +2,22 @@
 
 Both learn from training texts/labels only and predict test texts, like a model would::
 
-    majority = MajorityBaseline().fit(train_labels)
+    majority = MajorityBaseline().fit(train_texts, train_labels)
     tfidf = tfidf_logreg().fit(train_texts, train_labels)
     accuracy_score(test_labels, tfidf.predict(test_texts))
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 
-_HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
-
-
-def strip_html_breaks(text: str) -> str:
-    """IMDb reviews contain ``<br />`` line breaks; replace them with spaces."""
-    return _HTML_BREAK.sub(" ", text)
+from .data import clean_review
 
 
 class MajorityBaseline:
     """Always predicts the label that is most frequent in the training labels."""
 
-    def fit(self, texts_or_labels, labels=None):
-        labels = texts_or_labels if labels is None else labels
+    def fit(self, texts, labels):
+        """Learn the most frequent of ``labels`` (the texts are ignored; scikit-learn's call style)."""
         counts = Counter(int(y) for y in labels)
         if not counts:
             raise ValueError("no training labels")
@@ -49,7 +43,7 @@ def tfidf_logreg(max_features: int = 20_000, ngram_range=(1, 2), C: float = 4.0,
     from sklearn.pipeline import make_pipeline
 
     return make_pipeline(
-        TfidfVectorizer(preprocessor=lambda t: strip_html_breaks(t).lower(), ngram_range=ngram_range,
+        TfidfVectorizer(preprocessor=lambda t: clean_review(t).lower(), ngram_range=ngram_range,
                         min_df=2, max_features=max_features, sublinear_tf=True),
         LogisticRegression(C=C, max_iter=2000, random_state=seed),
     )

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ID2LABEL = {0: "NEGATIVE", 1: "POSITIVE"}
-LABEL2ID = {name: i for i, name in ID2LABEL.items()}
+from .data import ID2LABEL, LABEL2ID  # noqa: F401  (the notebook imports them from here)
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 import logging
 import os
 import platform
-import random
 import sys
 import warnings
 from pathlib import Path
 
 from .models import Course
 from .presets import active_preset
+from .seeding import seed_everything
 
 STYLE = Path(__file__).with_name("tilnlp.mplstyle")
 
@@ -21,16 +21,6 @@ NOISY_WARNINGS = [
     # huggingface_hub/transformers log this when HF_HUB_OFFLINE is set; the course says so itself.
     (r".*resume_download.*is deprecated", FutureWarning),
 ]
-
-
-def seed_everything(seed: int) -> None:
-    """Seed Python, numpy and torch with one number."""
-    import numpy as np
-    import torch
-
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
 
 
 def quiet_known_warnings() -> None:

@@ -1,6 +1,6 @@
 """BERT's two pre-training objectives in the small: masked language modelling and NSP.
 
-* ``lee_documents()`` – gensim's Lee news corpus (300 real Australian news articles).
+* (the corpus: ``tilnlp.data.lee_articles()``, gensim's 300 real Australian news articles)
 * ``split_sentences(text)`` – a plain sentence splitter, good enough for news prose.
 * ``token_blocks(tokenizer, texts, block_size)`` – whole sentences packed into
   ``[CLS] … [SEP]`` blocks of token ids, the examples ``DataCollatorForLanguageModeling`` masks.
@@ -18,16 +18,8 @@ import random
 import re
 from dataclasses import dataclass
 
-from .data import gensim_path
 
-LEE_CORPUS = "lee_background.cor"
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"']))\s+(?=[\"'(]?[A-Z0-9])")
-
-
-def lee_documents() -> list[str]:
-    """The 300 articles of gensim's ``lee_background.cor``, one string each."""
-    with open(gensim_path(LEE_CORPUS), encoding="latin-1") as handle:
-        return [line.strip() for line in handle if line.strip()]
 
 
 def split_sentences(text: str) -> list[str]:

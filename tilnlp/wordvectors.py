@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .data import gensim_path
+from .data import LEE_CORPUS, gensim_path, lee_articles
 
-LEE_CORPUS = "lee_background.cor"
 ANALOGIES = "questions-words.txt"
 BENCHMARKS = {
     # name: (gensim file, what the human score measures)
@@ -29,8 +28,7 @@ def lee_corpus(name: str = LEE_CORPUS) -> list[list[str]]:
     """A gensim corpus file as one token list per line (``simple_preprocess``: lowercase words)."""
     from gensim.utils import simple_preprocess
 
-    text = Path(gensim_path(name)).read_text(encoding="utf-8", errors="replace")
-    return [simple_preprocess(line) for line in text.splitlines() if line.strip()]
+    return [simple_preprocess(article) for article in lee_articles(name)]
 
 
 def benchmark_path(name: str) -> str:

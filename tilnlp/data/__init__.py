@@ -3,16 +3,36 @@
 * ``load_imdb()`` – the IMDb reviews as a ``datasets.DatasetDict`` (``train``/``test``,
   columns ``text``/``label``): from the hub (``imdb``) or the vendored real sample.
 * ``load_pang_lee()`` – gensim's 200 labelled movie-review sentences (Pang & Lee).
-* ``gensim_path(name)`` – a file of gensim's bundled test data (Lee corpus, WordSim353, ...).
+* ``lee_articles()`` – gensim's Lee news corpus, one article per string.
+* ``gensim_path(name)`` / ``gensim_lines(name)`` – a file of gensim's bundled test data.
+* ``clean_review(text)`` – an IMDb review without its HTML line breaks (``<br />``).
+* ``ID2LABEL`` / ``LABEL2ID`` – the sentiment labels' ids and names (0 NEGATIVE, 1 POSITIVE).
 """
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
+
+from ..errors import UserError
 
 IMDB_HUB_ID = "imdb"
 IMDB_SAMPLE = Path(__file__).with_name("imdb_sample.csv")
 SPLIT_SEED = 0
+ID2LABEL = {0: "NEGATIVE", 1: "POSITIVE"}  # as the real default sentiment model names them
+LABEL2ID = {name: i for i, name in ID2LABEL.items()}
+GENSIM_ENCODING = "latin-1"  # gensim's test corpora: pang_lee_polarity.cor and lee.cor are not UTF-8
+LEE_CORPUS = "lee_background.cor"  # 300 Australian news articles, one per line
+_HTML_BREAK = re.compile(r"(?:\s*<br\s*/?>\s*)+", re.I)
+
+
+class DataError(UserError):
+    """A data file the user gave that cannot be read as the course needs it."""
+
+
+def clean_review(text: str) -> str:
+    """An IMDb review with its HTML line breaks (``<br />``) turned into single spaces."""
+    return _HTML_BREAK.sub(" ", text).strip()
 
 
 def gensim_path(name: str) -> str:
@@ -21,8 +41,19 @@ def gensim_path(name: str) -> str:
 
     path = datapath(name)
     if not Path(path).is_file():
-        raise FileNotFoundError(f"gensim ships no data file named {name!r}")
+        raise DataError(f"gensim ships no data file named {name!r}")
     return path
+
+
+def gensim_lines(name: str) -> list[str]:
+    """The non-empty lines of one of gensim's data files, stripped (read as latin-1)."""
+    text = Path(gensim_path(name)).read_text(encoding=GENSIM_ENCODING)
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def lee_articles(name: str = LEE_CORPUS) -> list[str]:
+    """The articles of gensim's Lee news corpus (``lee_background.cor``, or ``lee.cor``), one string each."""
+    return gensim_lines(name)
 
 
 def load_pang_lee() -> list[tuple[str, int]]:
@@ -32,9 +63,7 @@ def load_pang_lee() -> list[tuple[str, int]]:
     prefixed with ``__label__pos`` or ``__label__neg``.
     """
     rows = []
-    for line in Path(gensim_path("pang_lee_polarity.cor")).read_text(encoding="latin-1").splitlines():
-        if not line.strip():
-            continue
+    for line in gensim_lines("pang_lee_polarity.cor"):
         tag, _, text = line.partition(" ")
         rows.append((text.strip(), 1 if tag == "__label__pos" else 0))
     return rows
@@ -44,23 +73,23 @@ def read_labelled_csv(path: str | Path) -> list[dict]:
     """Rows of a ``text,label`` CSV file (label 0/1), checked for the two columns."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no such CSV file: {path}")
+        raise DataError(f"no such CSV file: {path}")
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         missing = {"text", "label"} - set(reader.fieldnames or [])
         if missing:
-            raise ValueError(f"{path}: needs the columns text,label (missing: {', '.join(sorted(missing))})")
+            raise DataError(f"{path}: needs the columns text,label (missing: {', '.join(sorted(missing))})")
         rows = []
         for lineno, row in enumerate(reader, start=2):
             try:
                 label = int(row["label"])
             except ValueError:
-                raise ValueError(f"{path}:{lineno}: label must be 0 or 1, got {row['label']!r}") from None
+                raise DataError(f"{path}:{lineno}: label must be 0 or 1, got {row['label']!r}") from None
             if label not in (0, 1):
-                raise ValueError(f"{path}:{lineno}: label must be 0 or 1, got {label}")
+                raise DataError(f"{path}:{lineno}: label must be 0 or 1, got {label}")
             rows.append({"text": row["text"], "label": label})
     if not rows:
-        raise ValueError(f"{path}: no rows")
+        raise DataError(f"{path}: no rows")
     return rows
 
 

@@ -22,11 +22,12 @@ from __future__ import annotations
 import random
 import re
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
+from ..data import ID2LABEL, LABEL2ID, clean_review
+from ..seeding import deterministic
+
 ASSET = "sentiment-minilm-imdb-v1"
-LABELS = {0: "NEGATIVE", 1: "POSITIVE"}  # the ids and names of the real model
 
 # Training recipe, chosen by measuring accuracy on the Pang & Lee sentences (see build()).
 # Short pieces train fast and look like the short sentences the real model reads: each
@@ -38,11 +39,6 @@ LEARNING_RATE = 1e-4
 WARMUP = 0.1  # share of the steps during which the learning rate rises linearly
 SEED = 0
 THREADS = 1  # fixed, so that the same machine always builds the same weights (and 1 shares a busy CPU best)
-
-
-def clean(text: str) -> str:
-    """IMDb reviews keep their HTML line breaks (``<br />``); make them spaces."""
-    return re.sub(r"\s*<br\s*/?>\s*", " ", text).strip()
 
 
 def sentence_pieces(text: str, tokenizer) -> list[list[int]]:
@@ -69,7 +65,7 @@ def training_examples(tokenizer) -> list[tuple[list[int], int]]:
     train = load_imdb()["train"]
     examples = []
     for text, label in zip(train["text"], train["label"]):
-        pieces = sentence_pieces(clean(text), tokenizer)
+        pieces = sentence_pieces(clean_review(text), tokenizer)
         for piece in pieces[:1] + pieces[1:][-1:]:
             examples.append(([tokenizer.cls_token_id, *piece, tokenizer.sep_token_id], label))
     return examples
@@ -123,21 +119,6 @@ def fine_tune(model, examples: list[tuple[list[int], int]]) -> None:
     model.eval()
 
 
-@contextmanager
-def deterministic(threads: int = THREADS, seed: int = SEED):
-    """Fixed thread count and random seed inside the block; the caller's are restored after."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        with torch.random.fork_rng(devices=[]):  # leaves the notebook's random state alone
-            torch.manual_seed(seed)
-            yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def pang_lee_accuracy(model_dir: str | Path) -> float:
     """Share of gensim's 200 Pang & Lee sentences that the model at ``model_dir`` gets right."""
     import torch
@@ -149,7 +130,7 @@ def pang_lee_accuracy(model_dir: str | Path) -> float:
     model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
     sentences = load_pang_lee()
     correct = 0
-    with deterministic(), torch.no_grad():
+    with deterministic(SEED, THREADS), torch.no_grad():
         for start in range(0, len(sentences), 50):
             batch = sentences[start:start + 50]
             inputs = tokenizer([text for text, _ in batch], padding=True, return_tensors="pt")
@@ -174,10 +155,10 @@ def build(folder: Path) -> dict:
 
     tokenizer = AutoTokenizer.from_pretrained(encoder_dir())
     examples = training_examples(tokenizer)
-    with deterministic():
+    with deterministic(SEED, THREADS):
         start = time.perf_counter()
         model = BertForSequenceClassification.from_pretrained(
-            encoder_dir(), num_labels=2, id2label=LABELS, label2id={v: k for k, v in LABELS.items()})
+            encoder_dir(), num_labels=2, id2label=ID2LABEL, label2id=LABEL2ID)
         fine_tune(model, examples)
         train_seconds = time.perf_counter() - start
     model.save_pretrained(folder)
