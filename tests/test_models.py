@@ -101,6 +101,7 @@ def test_course_imdb_announces_the_standin(capsys):
     assert "offline stand-in for the imdb data set" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # builds the stand-in if needed
 def test_sentiment_standin_has_readable_labels():
     from transformers import AutoConfig
 
@@ -108,8 +109,10 @@ def test_sentiment_standin_has_readable_labels():
     assert config.id2label == {0: "NEGATIVE", 1: "POSITIVE"}
 
 
-def test_gpt2_standin_is_a_gpt2_lm_head_model():
+@pytest.mark.slow  # builds the stand-in if needed
+def test_gpt2_standin_is_a_pretrained_causal_language_model():
     from transformers import AutoConfig
 
     config = AutoConfig.from_pretrained(resolve("gpt2", "offline").path)
-    assert config.model_type == "gpt2" and config.architectures == ["GPT2LMHeadModel"]
+    assert config.model_type == "llama" and config.architectures == ["LlamaForCausalLM"]
+    assert "SmolLM2-135M-Instruct" in resolve("gpt2", "offline").note
