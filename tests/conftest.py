@@ -47,9 +47,3 @@ def close_figures():
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
 
-
-def pytest_collection_modifyitems(config, items):
-    """Notebook cells (nbval) execute notebooks: they are slow tests too."""
-    for item in items:
-        if item.nodeid.startswith("notebooks/"):
-            item.add_marker(pytest.mark.slow)

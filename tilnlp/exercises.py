@@ -7,17 +7,23 @@ In a notebook an exercise is a markdown cell with the task, then a code cell tag
     check(1, answer_1, lambda a: a == len(ids), hint="count the ids, not the characters")
 
 ``check`` tells the learner "not answered yet", "correct" or "not quite: <hint>".
-The worked solutions live in ``notebooks/solutions/<notebook>.py`` (``# %% exercise N``
-blocks), out of the learner's way; ``tilnlp run --solutions`` puts each block in place of
-its exercise cell's first line and sets ``TILNLP_STRICT_EXERCISES=1``, so a wrong or missing
-answer fails the run – CI does this, so the exercises never rot.
+The worked solutions live in ``notebooks/solutions/<notebook>.py``, out of the learner's way:
+for every exercise a block ``# %% exercise N`` (the worked solution) and a block
+``# %% exercise N: wrong`` (a tempting wrong answer).  ``tilnlp run --solutions`` (and the
+test suite) puts both in place of the exercise cell's ``answer_N = None`` line – the wrong
+one first, handed to ``expect_rejection`` – and sets ``TILNLP_STRICT_EXERCISES=1``.  Then a
+wrong or missing solution fails the run, and so does a check that accepts the wrong answer:
+every check is proved to reject something.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import env
+
+_MUST_REJECT: dict[int, list] = {}  # exercise number -> wrong answers its next check must reject
 
 
 class ExerciseFailed(AssertionError):
@@ -29,11 +35,28 @@ def strict() -> bool:
     return env.flag("TILNLP_STRICT_EXERCISES")
 
 
+def expect_rejection(number: int, answer) -> None:
+    """Register a wrong ``answer`` that exercise ``number``'s next ``check`` must reject (strict mode)."""
+    _MUST_REJECT.setdefault(number, []).append(answer)
+
+
+def _passes(test, answer) -> bool:
+    try:
+        return bool(test(answer))
+    except Exception:  # a malformed answer is a wrong answer
+        return False
+
+
 def check(number: int, answer, test, hint: str = "") -> None:
     """Check ``answer`` with the predicate ``test`` and print the verdict.
 
-    Returns nothing, so the verdict line is all an exercise cell shows.
+    Returns nothing, so the verdict line is all an exercise cell shows.  In strict mode it
+    first tries the wrong answers registered with :func:`expect_rejection`: a check that
+    accepts one of them cannot tell right from wrong, and fails.
     """
+    for wrong in _MUST_REJECT.pop(number, []):
+        if _passes(test, wrong):
+            raise ExerciseFailed(f"exercise {number}: its check accepts the wrong answer {wrong!r}")
     if answer is None:
         if strict():
             raise ExerciseFailed(f"exercise {number}: no answer")
@@ -51,11 +74,29 @@ def check(number: int, answer, test, hint: str = "") -> None:
         print(f"Exercise {number}: not quite{': ' + hint if hint else '.'}")
 
 
-_BLOCK = re.compile(r"^# %% exercise (\d+)\s*$", re.M)
+_BLOCK = re.compile(r"^# %% exercise (\d+)(: wrong)?\s*$", re.M)
 
 
-def read_solutions(path: str | Path) -> dict[int, str]:
-    """The ``# %% exercise N`` blocks of a solutions file, as ``{N: code}``."""
-    text = Path(path).read_text(encoding="utf-8")
-    parts = _BLOCK.split(text)
-    return {int(num): code.strip("\n") for num, code in zip(parts[1::2], parts[2::2])}
+@dataclass(frozen=True)
+class Solution:
+    right: str  # code that sets answer_N to the worked solution
+    wrong: str | None  # code that sets answer_N to a tempting wrong answer (None: not written yet)
+
+
+def read_solutions(path: str | Path) -> dict[int, Solution]:
+    """The ``# %% exercise N`` and ``# %% exercise N: wrong`` blocks of a solutions file, by N."""
+    parts = _BLOCK.split(Path(path).read_text(encoding="utf-8"))
+    right, wrong = {}, {}
+    for number, is_wrong, code in zip(parts[1::3], parts[2::3], parts[3::3]):
+        (wrong if is_wrong else right)[int(number)] = code.strip("\n")
+    return {n: Solution(right[n], wrong.get(n)) for n in sorted(set(right) | set(wrong)) if n in right}
+
+
+def solved_source(number: int, solution: Solution) -> str:
+    """What replaces ``answer_N = None`` in a solved exercise cell: the wrong answer, then the solution."""
+    lines = []
+    if solution.wrong is not None:
+        lines += ["# a tempting wrong answer, which the check below must reject", solution.wrong,
+                  "from tilnlp.exercises import expect_rejection", f"expect_rejection({number}, answer_{number})",
+                  "# the worked solution"]
+    return "\n".join(lines + [solution.right])

@@ -90,14 +90,20 @@ def kernel_manager_class(env: dict[str, str]):
     return CourseKernelManager
 
 
+def solutions_path(path: Path) -> Path:
+    """The worked solutions of the notebook at ``path``: ``solutions/<stem>.py`` beside the course's notebooks."""
+    return path.parent / "solutions" / f"{path.stem}.py"
+
+
 def with_solutions(nb, path: Path):
-    """A copy of ``nb`` whose exercise cells hold the worked solutions (``answer_N = None`` replaced)."""
-    from .exercises import read_solutions
+    """``nb`` with its exercise cells solved: each ``answer_N = None`` line replaced by the solutions
+    file's wrong answer (which the check must reject) and worked solution (which it must accept)."""
+    from .exercises import read_solutions, solved_source
 
     cells = [c for c in nb.cells if c.cell_type == "code" and "exercise" in c.metadata.get("tags", [])]
     if not cells:
         return nb
-    sol_path = path.parent / "solutions" / f"{path.stem}.py"
+    sol_path = solutions_path(path)
     if not sol_path.is_file():
         raise nbs.NotebookError(f"{path.stem} has exercises but no solutions file {sol_path.name}")
     solutions = read_solutions(sol_path)
@@ -106,7 +112,7 @@ def with_solutions(nb, path: Path):
             number = int(match.group(1))
             if number not in solutions:
                 raise nbs.NotebookError(f"{sol_path.name} has no block '# %% exercise {number}'")
-            return solutions[number]
+            return solved_source(number, solutions[number])
         cell.source = ANSWER_LINE.sub(swap, cell.source)
     return nb
 
