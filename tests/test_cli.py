@@ -1,6 +1,7 @@
 """The tilnlp command: bad input gets one clear line, good input runs a notebook end to end."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -73,7 +74,9 @@ def test_doctor_shows_every_offline_asset_ready():
     for real_id in ("gpt2", "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "roberta-base",
                     "bert-base-uncased"):
         assert real_id in proc.stdout
-    assert "Pang & Lee accuracy" in proc.stdout
+    assert re.search(r"accuracy 0\.\d{3} on 200 Pang & Lee sentences \(95% CI 0\.\d{3}-0\.\d{3}\)", proc.stdout)
+    assert re.search(r"accuracy 0\.\d{3} on 1,000 IMDb test reviews", proc.stdout)
+    assert re.search(r"1\.\d\d bits per character on first 128 tokens of 50 vendored IMDb test reviews", proc.stdout)
 
 
 @pytest.mark.slow

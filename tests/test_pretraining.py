@@ -4,6 +4,7 @@ import torch
 
 from tilnlp import pretraining as pt
 from tilnlp.data import lee_articles
+from tilnlp.text import split_sentences, token_blocks
 from tilnlp.models import encoder_dir
 
 
@@ -26,12 +27,12 @@ def test_lee_corpus_is_300_news_articles(documents):
 
 def test_split_sentences():
     text = 'He said "no." Then he left! Was it 5 p.m.? It was 5.30 at Hill Top. 2001 was a bad year.'
-    assert pt.split_sentences(text) == ['He said "no."', "Then he left!", "Was it 5 p.m.?",
+    assert split_sentences(text) == ['He said "no."', "Then he left!", "Was it 5 p.m.?",
                                         "It was 5.30 at Hill Top.", "2001 was a bad year."]
 
 
 def test_blocks_hold_whole_sentences_between_cls_and_sep(tokenizer, documents):
-    blocks = pt.token_blocks(tokenizer, documents[:20], block_size=64)
+    blocks = token_blocks(tokenizer, documents[:20], block_size=64)
     for block in blocks:
         ids = block["input_ids"]
         assert 3 <= len(ids) <= 64
@@ -39,10 +40,10 @@ def test_blocks_hold_whole_sentences_between_cls_and_sep(tokenizer, documents):
         assert tokenizer.cls_token_id not in ids[1:-1] and tokenizer.sep_token_id not in ids[1:-1]
     # nothing is lost: every sentence's tokens (cut at 62) appear once
     expected = sum(min(len(ids), 62) for doc in documents[:20]
-                   for ids in tokenizer(pt.split_sentences(doc), add_special_tokens=False)["input_ids"])
+                   for ids in tokenizer(split_sentences(doc), add_special_tokens=False)["input_ids"])
     assert sum(len(b["input_ids"]) - 2 for b in blocks) == expected
     with pytest.raises(ValueError):
-        pt.token_blocks(tokenizer, documents[:1], block_size=2)
+        token_blocks(tokenizer, documents[:1], block_size=2)
 
 
 def test_masking_counts_on_a_hand_made_batch(tokenizer):
@@ -61,7 +62,7 @@ def test_masking_counts_on_a_hand_made_batch(tokenizer):
 def test_the_collator_masks_15_percent_then_80_10_10(tokenizer, documents):
     from transformers import DataCollatorForLanguageModeling
 
-    blocks = pt.token_blocks(tokenizer, documents, block_size=128)
+    blocks = token_blocks(tokenizer, documents, block_size=128)
     collator = DataCollatorForLanguageModeling(tokenizer=tokenizer, mlm_probability=0.15, seed=0)
     total = None
     for start in range(0, len(blocks), 64):
@@ -78,7 +79,7 @@ def test_the_collator_masks_15_percent_then_80_10_10(tokenizer, documents):
 def test_nsp_pairs_are_half_real_and_real_pairs_are_consecutive(documents):
     pairs = pt.nsp_pairs(documents, 101, seed=1)
     assert len(pairs) == 101 and sum(p.is_next for p in pairs) == 51
-    sentences = [pt.split_sentences(d) for d in documents]
+    sentences = [split_sentences(d) for d in documents]
     consecutive = {(s[i], s[i + 1]) for s in sentences for i in range(len(s) - 1)}
     home = {}
     for d, sents in enumerate(sentences):

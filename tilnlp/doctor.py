@@ -40,9 +40,7 @@ def report() -> int:
         if module is not None and ready:
             info = cache.build_info(module.ASSET) or {}
             extra = f"built in {info.get('build_seconds', '?')} s, {_size(cache.folder_size(where))}"
-            if "pang_lee_accuracy" in info:
-                extra += f", Pang & Lee accuracy {info['pang_lee_accuracy']:.3f} (200 sentences)"
-            line += f" ({extra})"
+            line += f" ({extra}; {module.measured(info)})"
         elif module is None:
             line += f" (packaged: {where})"
         print(line)

@@ -42,8 +42,9 @@ class Model:
 
 MODELS = {
     "gpt2": Model(
-        "gpt2", "module:tilnlp.standins.gpt2",
-        "a small GPT2LMHeadModel trained here on gensim's Lee news corpus (not OpenAI's weights)"),
+        "gpt2", "module:tilnlp.standins.smollm2",
+        "SmolLM2-135M-Instruct (a real pretrained 135 M-parameter language model from Hugging Face, "
+        "instruction-tuned, 4-bit weights de-quantised; not OpenAI's GPT-2)"),
     "distilbert/distilbert-base-uncased-finetuned-sst-2-english": Model(
         "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "module:tilnlp.standins.sentiment",
         "all-MiniLM-L6-v2 fine-tuned here on 1,000 real IMDb reviews (POSITIVE/NEGATIVE)",
@@ -191,6 +192,7 @@ class Course:
     def __init__(self, profile: str | None = None):
         self.profile = resolve_profile(profile)
         self._announced: set[str] = set()
+        self._imdb_source: str | None = None  # "hub", "offline" or "csv" once imdb() was called
 
     def _announce(self, key: str, line: str) -> None:
         if key not in self._announced:
@@ -207,16 +209,36 @@ class Course:
         return self.resolved(name).path
 
     def is_standin(self, name: str) -> bool:
+        """Whether ``name`` – a course model, or ``"imdb"`` – resolves to its offline stand-in here."""
+        if name == "imdb":
+            return self._imdb_source == "offline"
         return self.resolved(name).source == "offline"
+
+    def offline_note(self, name: str, topic: str) -> None:
+        """Show what the stand-in for ``name`` changes about ``topic`` – only when the stand-in is in use.
+
+        The text comes from :mod:`tilnlp.standins.effects`; with the real model nothing is shown.
+        """
+        from .lang import current
+        from .standins.effects import effect
+
+        entry = effect("imdb" if name == "imdb" else lookup(name).real_id, topic)
+        if not self.is_standin(name):
+            return
+        from IPython.display import Markdown, display
+
+        title = "오프라인 대체 모델: 달라지는 점" if current() == "ko" else "Offline stand-in: what this changes"
+        display(Markdown(f"> **{title}.** " + entry.text(current()).replace("\n", "\n> ")))
 
     def imdb(self, train_path=None, test_path=None):
         """IMDb as a DatasetDict (``train``/``test``; ``text``/``label``) for this profile."""
         from .data import load_imdb
 
         if train_path or test_path:
+            self._imdb_source = "csv"
             self._announce("imdb", f"data set: your CSV files ({train_path or ''} {test_path or ''}) instead of imdb")
             return load_imdb(train_path=train_path, test_path=test_path)
-        source = choose_source(self.profile, imdb_in_hf_cache())
+        source = self._imdb_source = choose_source(self.profile, imdb_in_hf_cache())
         if source == "hub":
             self._announce("imdb", "data set imdb: from the Hugging Face Hub")
         else:

@@ -32,6 +32,11 @@ def course_notebooks(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if _NAME.match(p.name))
 
 
+def is_course_notebook(path: Path) -> bool:
+    """Whether ``path`` is one of the course's numbered notebooks (``notebooks/NN_name.ipynb``)."""
+    return bool(_NAME.match(path.name)) and path.parent.resolve() == notebooks_dir().resolve()
+
+
 def find(name: str, folder: Path | None = None) -> Path:
     """A notebook by path, file name, stem or number prefix (``01``, ``01_text_generation``)."""
     path = Path(name)

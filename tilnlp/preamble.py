@@ -8,6 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from .device import device
 from .models import Course
 from .presets import active_preset
 from .seeding import seed_everything
@@ -45,12 +46,6 @@ def hide_loading_bars() -> None:
         import datasets
 
         datasets.disable_progress_bars()
-
-
-def device() -> str:
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def versions() -> dict[str, str]:

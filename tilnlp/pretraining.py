@@ -1,9 +1,9 @@
 """BERT's two pre-training objectives in the small: masked language modelling and NSP.
 
-* (the corpus: ``tilnlp.data.lee_articles()``, gensim's 300 real Australian news articles)
-* ``split_sentences(text)`` – a plain sentence splitter, good enough for news prose.
-* ``token_blocks(tokenizer, texts, block_size)`` – whole sentences packed into
-  ``[CLS] … [SEP]`` blocks of token ids, the examples ``DataCollatorForLanguageModeling`` masks.
+The corpus is ``tilnlp.data.lee_articles()`` (gensim's 300 real Australian news articles), cut
+into whole-sentence blocks by ``tilnlp.text.token_blocks`` – the examples
+``DataCollatorForLanguageModeling`` masks.
+
 * ``masking_counts(batch, originals, tokenizer)`` – what the collator did, counted:
   how many tokens were chosen, and how many of those became ``[MASK]``, a random token
   or stayed unchanged (BERT: 15 %, then 80/10/10).
@@ -15,45 +15,9 @@
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 
-
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"']))\s+(?=[\"'(]?[A-Z0-9])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split prose at ``.``, ``!`` or ``?`` followed by a space and a capital letter or digit."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-
-
-def token_blocks(tokenizer, texts, block_size: int = 128) -> list[dict]:
-    """Pack each text's sentences into blocks of at most ``block_size`` tokens.
-
-    Every block is ``[CLS] sentence sentence … [SEP]`` as ``{"input_ids": [...]}``, whole
-    sentences only (a single sentence longer than a block is cut); blocks never span two
-    texts, so the last block of a text is shorter (the collator pads it).
-    """
-    if block_size < 3:
-        raise ValueError("block_size must leave room for [CLS], [SEP] and one token")
-    body = block_size - 2
-    blocks = []
-
-    def close(ids):
-        if ids:
-            blocks.append({"input_ids": [tokenizer.cls_token_id, *ids, tokenizer.sep_token_id]})
-
-    for text in texts:
-        sentences = split_sentences(text)
-        current: list[int] = []
-        for ids in tokenizer(sentences, add_special_tokens=False)["input_ids"] if sentences else []:
-            ids = ids[:body]
-            if len(current) + len(ids) > body:
-                close(current)
-                current = []
-            current = current + ids
-        close(current)
-    return blocks
+from .text import split_sentences
 
 
 @dataclass(frozen=True)
