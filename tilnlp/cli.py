@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", help="the notebooks, one line each")
     sub.add_parser("doctor", help="versions, profile detection, cache and offline assets")
-    pre = sub.add_parser("prefetch", help="build/download every model and data set into the cache")
+    pre = sub.add_parser("prefetch", help="build/download every model and data set into the cache "
+                                          "(and rebuild any damaged one)")
     pre.add_argument("--profile", choices=PROFILES, help="what to fetch (default: auto)")
 
     export = sub.add_parser("export", help="write HTML pages and an index.html for executed notebooks")
