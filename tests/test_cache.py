@@ -1,5 +1,6 @@
 import errno
 import hashlib
+import io
 import json
 import multiprocessing as mp
 import os
@@ -7,10 +8,11 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 
 import pytest
-from conftest import tilnlp
+from conftest import assert_one_clear_error, tilnlp
 
 from tilnlp import cache
 
@@ -277,7 +279,128 @@ def test_a_failing_build_with_room_on_the_disk_keeps_its_own_error(tmp_cache):
         cache.build_once("toy", builder)
 
 
-# --- the doctor ---------------------------------------
+# --- moving a cache: export to one file, import it elsewhere, verified -----------------------------
+
+@pytest.fixture
+def exported(tmp_path, monkeypatch):
+    """An archive of two assets, exported from the cache folder ``source``."""
+    monkeypatch.setenv("TILNLP_CACHE", str(tmp_path / "source"))
+    cache.build_once("toy", _toy_builder())
+    cache.build_once("other", lambda folder: {"bytes": (folder / "model.bin").write_bytes(bytes(range(256)) * 40)})
+    archive = tmp_path / "cache.tar"
+    assert cache.export(archive) == ["other", "toy"]
+    return archive
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_export_then_import_round_trips_between_two_cache_folders(exported, tmp_path, monkeypatch):
+    monkeypatch.setenv("TILNLP_CACHE", str(tmp_path / "target"))
+    assert cache.import_archive(exported) == ["other", "toy"]
+    for name in ("toy", "other"):
+        assert _tree(tmp_path / "target" / name) == _tree(tmp_path / "source" / name)
+        assert cache.damage(name, checksums=True) == []
+    assert cache.build_once("toy", lambda folder: pytest.fail("imported: nothing to build")).is_dir()
+    assert not [p for p in (tmp_path / "target").iterdir() if ".tmp-" in p.name]
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]  # the archive's temporary name is gone
+
+
+def test_import_replaces_a_damaged_asset(exported, tmp_path, monkeypatch):
+    monkeypatch.setenv("TILNLP_CACHE", str(tmp_path / "target"))
+    _truncate(cache.build_once("toy", _toy_builder(weights=b"local" * 200)))
+    cache.import_archive(exported)
+    assert _tree(tmp_path / "target" / "toy") == _tree(tmp_path / "source" / "toy")
+
+
+def _flip_byte_in(archive, needle):
+    data = bytearray(archive.read_bytes())
+    at = data.index(needle)
+    data[at] ^= 0xFF
+    archive.write_bytes(bytes(data))
+
+
+def _cut_after_member(archive, name):
+    """Truncate the archive exactly at the end of member ``name`` (a copy that stopped between files)."""
+    with tarfile.open(archive) as tar:
+        member = tar.getmember(name)
+        end = member.offset_data + -(-member.size // 512) * 512
+    with open(archive, "r+b") as handle:
+        handle.truncate(end)
+
+
+CORRUPTIONS = {
+    "a flipped byte": (lambda a: _flip_byte_in(a, bytes(range(256))), "other/model.bin: its size or sha256 differs"),
+    "cut mid-file": (lambda a: a.write_bytes(a.read_bytes()[:a.stat().st_size // 2]), "not a complete"),
+    "cut between files": (lambda a: _cut_after_member(a, "other/model.bin"), "file(s) missing"),
+    "not an archive": (lambda a: a.write_bytes(b"PK\x03\x04 a zip file, say"), "not a complete"),
+}
+
+
+@pytest.mark.parametrize("kind", CORRUPTIONS)
+def test_import_refuses_a_corrupt_archive_and_leaves_the_cache_untouched(exported, tmp_path, monkeypatch, kind):
+    monkeypatch.setenv("TILNLP_CACHE", str(tmp_path / "target"))
+    cache.build_once("toy", _toy_builder(weights=b"local" * 200))  # what the machine had before
+    before = _tree(tmp_path / "target")
+    corrupt, why = CORRUPTIONS[kind]
+    corrupt(exported)
+    with pytest.raises(cache.CacheError) as error:
+        cache.import_archive(exported)
+    line = str(error.value)
+    assert "\n" not in line and str(exported) in line and why in line and "nothing was imported" in line
+    assert _tree(tmp_path / "target") == before  # no file changed, none added: not even a temporary one
+
+
+def test_import_refuses_a_member_outside_the_cache(tmp_path, monkeypatch):
+    """An archive naming ``../`` paths (made by hand, or malicious) never writes outside the cache."""
+    index = json.dumps({"format": 1, "assets": {"toy": {"files": {"../escape.txt": {"size": 1, "sha256": "0"}}}}})
+    archive = tmp_path / "evil.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name, data in ((cache.ARCHIVE_INDEX, index.encode()), ("toy/../escape.txt", b"x")):
+            entry = tarfile.TarInfo(name)
+            entry.size = len(data)
+            tar.addfile(entry, io.BytesIO(data))
+    monkeypatch.setenv("TILNLP_CACHE", str(tmp_path / "target"))
+    with pytest.raises(cache.CacheError, match="bad file name toy/../escape.txt"):
+        cache.import_archive(archive)
+    assert not (tmp_path / "target" / "escape.txt").exists() and not (tmp_path / "escape.txt").exists()
+
+
+def test_export_refuses_a_damaged_asset_and_an_empty_cache(tmp_cache, tmp_path):
+    archive = tmp_path / "cache.tar"
+    with pytest.raises(cache.CacheError, match="holds no assets to export"):
+        cache.export(archive)
+    path = cache.build_once("toy", _toy_builder())
+    (path / "weights.bin").write_bytes(b"x" * 1000)
+    with pytest.raises(cache.CacheError, match=r"the cached toy is damaged \(weights.bin: altered"):
+        cache.export(archive)
+    with pytest.raises(cache.CacheError, match="no asset 'nope'"):
+        cache.export(archive, ["nope"])
+    assert not archive.exists() and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+
+
+# --- the commands: tilnlp cache export/import, tilnlp doctor ---------------------------------------
+
+def test_cache_export_and_import_commands(tmp_path, monkeypatch):
+    monkeypatch.setenv("TILNLP_CACHE", str(tmp_path / "laptop-1"))
+    cache.build_once("toy", _toy_builder())
+    archive = tmp_path / "usb" / "tilnlp-cache.tar"
+    archive.parent.mkdir()
+
+    proc = tilnlp("cache", "export", archive, env={"TILNLP_CACHE": str(tmp_path / "laptop-1")})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("exported 1 asset(s) (toy)") and str(archive) in proc.stdout
+    proc = tilnlp("cache", "import", archive, env={"TILNLP_CACHE": str(tmp_path / "laptop-2")})
+    assert proc.returncode == 0, proc.stderr
+    assert "imported 1 asset(s) (toy)" in proc.stdout and "sha256 verified" in proc.stdout
+    assert _tree(tmp_path / "laptop-2" / "toy") == _tree(tmp_path / "laptop-1" / "toy")
+
+    _flip_byte_in(archive, b"w" * 1000)
+    proc = tilnlp("cache", "import", archive, env={"TILNLP_CACHE": str(tmp_path / "laptop-3")})
+    assert_one_clear_error(proc, str(archive), "toy/weights.bin: its size or sha256 differs", "nothing was imported")
+    assert not (tmp_path / "laptop-3" / "toy").exists()
+
 
 def test_doctor_names_the_damaged_file_and_the_command_that_repairs_it(tmp_cache):
     path = cache.build_once("toy", _toy_builder())
@@ -287,3 +410,32 @@ def test_doctor_names_the_damaged_file_and_the_command_that_repairs_it(tmp_cache
     [line] = [line for line in proc.stdout.splitlines() if line.strip().startswith("toy ")]
     assert "DAMAGED (weights.bin: altered (its sha256 differs))" in line
     assert f"Damaged in the cache: toy. `{cache.REPAIR}` rebuilds them" in proc.stdout
+
+
+@pytest.mark.slow
+def test_a_truncated_sentiment_standin_is_named_by_doctor_and_repaired_by_an_import(tmp_path, monkeypatch):
+    """The fault a teacher met: a half-copied model.safetensors stayed 'ready' and every notebook failed."""
+    from tilnlp.standins import sentiment
+
+    sentiment.ensure()  # built once per test session (a few minutes the first time)
+    archive = tmp_path / "tilnlp-cache.tar"
+    cache.export(archive, [sentiment.ASSET])
+    monkeypatch.setenv("TILNLP_CACHE", str(tmp_path / "laptop"))
+    cache.import_archive(archive)
+    weights = cache.asset_path(sentiment.ASSET) / "model.safetensors"
+    size = weights.stat().st_size
+    with open(weights, "r+b") as handle:
+        handle.truncate(size // 2)
+
+    assert not cache.is_ready(sentiment.ASSET)  # a notebook would rebuild it rather than load half a model
+    proc = tilnlp("doctor", env={"TILNLP_CACHE": str(tmp_path / "laptop")})
+    assert proc.returncode == 1
+    [line] = [line for line in proc.stdout.splitlines() if "distilbert" in line]
+    assert f"offline stand-in: DAMAGED (model.safetensors: {size // 2:,} bytes instead of {size:,})" in line
+    assert cache.REPAIR in proc.stdout
+
+    cache.import_archive(archive)  # the repair the doctor names second: minutes saved on a slow laptop
+    from transformers import pipeline
+
+    classify = pipeline("sentiment-analysis", model=str(cache.asset_path(sentiment.ASSET)))
+    assert classify("This product is amazing!")[0]["label"] == "POSITIVE"

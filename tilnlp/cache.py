@@ -13,32 +13,40 @@ Every use checks the manifest's sizes (cheap: no file is read); ``damage(name, c
 also compares the sha256 of every file (``tilnlp doctor``, ``tilnlp prefetch``).  A damaged
 asset – a file missing, cut short or altered, or no ``BUILD_INFO.json`` – is rebuilt by the
 next ``build_once`` with one line saying so.  Temporary folders of dead builds are removed by
-the next build of the same asset.
+the next build of the same asset.  ``export``/``import_archive`` move assets between machines in
+one tar file that carries the manifests; an import verifies every file before it installs any.
 """
 from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import json
 import os
+import re
 import shutil
+import tarfile
 import tempfile
 import time
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from .errors import UserError
 from .locks import Busy, exclusive, pid_alive
 
 BUILD_INFO = "BUILD_INFO.json"
+ARCHIVE_INDEX = "tilnlp-cache.json"  # the first member of an exported archive: every asset's BUILD_INFO
+ARCHIVE_FORMAT = 1
 REPAIR = "tilnlp prefetch --profile offline"  # the command that rebuilds every offline stand-in
 LOW_SPACE = 16 * 2**20  # a build that fails with less free space than this failed for lack of it
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 _OWN_TEMPS: set[Path] = set()  # temporary folders this process is filling right now
 
 
 class CacheError(UserError):
-    """A cache problem the user can fix: a full disk, a damaged asset that cannot be rebuilt here."""
+    """A cache problem the user can fix: a full disk, a damaged asset that cannot be rebuilt here,
+    a bad archive."""
 
 
 def cache_dir() -> Path:
@@ -303,3 +311,127 @@ def size_text(n: int) -> str:
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
+
+
+# ----------------------------------------------------------------------------------------------
+# Moving assets between machines: one tar file, the manifests first, verified on import.
+# ----------------------------------------------------------------------------------------------
+
+def export(file: Path, names: list[str] | None = None) -> list[str]:
+    """Write the assets ``names`` (default: all) into the tar file ``file``; returns the names.
+
+    Every file is checked against its sha256 first: a damaged asset is not exported.  The archive
+    is written beside ``file`` under a temporary name and renamed at the end.
+    """
+    file = Path(file)
+    names = sorted(set(names or assets()))
+    if not names:
+        raise CacheError(f"the cache {cache_dir()} holds no assets to export; `{REPAIR}` builds them")
+    available = assets()
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise CacheError(f"no asset {unknown[0]!r} in the cache {cache_dir()}; it holds: "
+                         f"{', '.join(available) or 'nothing'}")
+    if file.is_dir():
+        raise CacheError(f"{file} is a folder; name the archive file to write, e.g. {file / 'tilnlp-cache.tar'}")
+    if not file.parent.is_dir():
+        raise CacheError(f"no such folder: {file.parent}")
+    with ExitStack() as stack:
+        for name in names:  # sorted: the same order everywhere, so two exports cannot deadlock
+            stack.enter_context(_lock(name))
+        infos = {}
+        for name in names:
+            broken = damage(name, checksums=True)
+            if broken:
+                raise CacheError(f"the cached {name} is damaged ({describe(broken)}); not exported. "
+                                 f"`{REPAIR}` rebuilds it")
+            infos[name] = build_info(name)
+        part = file.with_name(f".{file.name}.tmp-{os.getpid()}")
+        try:
+            with _space_for(f"the archive {file.name}", file.parent, "write the archive to another disk"):
+                with tarfile.open(part, "w", format=tarfile.PAX_FORMAT) as tar:
+                    index = json.dumps({"format": ARCHIVE_FORMAT, "assets": infos}, indent=1).encode()
+                    entry = tarfile.TarInfo(ARCHIVE_INDEX)
+                    entry.size, entry.mtime, entry.mode = len(index), int(time.time()), 0o644
+                    tar.addfile(entry, io.BytesIO(index))
+                    for name in names:
+                        for rel in infos[name]["files"]:
+                            entry = tar.gettarinfo(asset_path(name) / rel, arcname=f"{name}/{rel}")
+                            entry.uid = entry.gid = 0
+                            entry.uname = entry.gname = ""
+                            with open(asset_path(name) / rel, "rb") as handle:
+                                tar.addfile(entry, handle)
+            os.replace(part, file)
+        finally:
+            part.unlink(missing_ok=True)
+    return names
+
+
+def _bad_archive(file: Path, why: str) -> CacheError:
+    return CacheError(f"{file} is not a complete tilnlp cache archive ({why}); nothing was imported. "
+                      "Export it again with `tilnlp cache export FILE` and copy it once more")
+
+
+def _archive_index(file: Path, tar: tarfile.TarFile) -> dict[str, dict]:
+    """The assets named by the archive's index (checked for shape and safe names)."""
+    first = tar.next()
+    if first is None or first.name != ARCHIVE_INDEX or not first.isfile():
+        raise _bad_archive(file, f"it does not start with {ARCHIVE_INDEX}")
+    try:
+        index = json.loads(tar.extractfile(first).read())
+        found = index["assets"]
+        if index["format"] != ARCHIVE_FORMAT:
+            raise _bad_archive(file, f"format {index['format']!r}; this tilnlp reads format {ARCHIVE_FORMAT}")
+        for name, info in found.items():
+            if not _NAME.fullmatch(name) or ".tmp-" in name:
+                raise _bad_archive(file, f"bad asset name {name!r}")
+            for rel, meta in info["files"].items():
+                parts = PurePosixPath(rel).parts
+                if rel.startswith("/") or not parts or ".." in parts or rel == BUILD_INFO:
+                    raise _bad_archive(file, f"bad file name {name}/{rel}")
+                if not _is_entry(meta):
+                    raise _bad_archive(file, f"bad manifest entry for {name}/{rel}")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _bad_archive(file, f"unreadable {ARCHIVE_INDEX}: {type(exc).__name__}") from None
+    return found
+
+
+def import_archive(file: Path) -> list[str]:
+    """Install the assets of an archive written by :func:`export`; returns their names.
+
+    Every file is extracted into a temporary folder in the cache and its size and sha256 checked
+    against the archive's index; only when all of them match is each asset put in place (one
+    rename each).  A damaged, truncated or foreign archive changes nothing in the cache.
+    """
+    file = Path(file)
+    if not file.is_file():
+        raise CacheError(f"no such file: {file}")
+    with ExitStack() as temps, _cache_space(f"importing {file.name}"):
+        try:
+            with tarfile.open(file, "r:") as tar:  # plain tar: model files do not compress
+                found = _archive_index(file, tar)
+                staged = {name: temps.enter_context(_temp_folder(name)) for name in found}
+                expected = {f"{name}/{rel}": meta for name, info in found.items() for rel, meta in info["files"].items()}
+                while (member := tar.next()) is not None:
+                    meta = expected.pop(member.name, None)
+                    if meta is None or not member.isfile():
+                        raise _bad_archive(file, f"unexpected member {member.name}")
+                    name, _, rel = member.name.partition("/")
+                    target = staged[name] / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    digest, size = hashlib.sha256(), 0
+                    with tar.extractfile(member) as source, open(target, "wb") as sink:
+                        for block in iter(lambda: source.read(2**20), b""):
+                            digest.update(block)
+                            size += len(block)
+                            sink.write(block)
+                    if size != meta["size"] or digest.hexdigest() != meta["sha256"]:
+                        raise _bad_archive(file, f"{member.name}: its size or sha256 differs from the index")
+                if expected:
+                    raise _bad_archive(file, f"{len(expected)} file(s) missing, e.g. {next(iter(expected))}")
+        except (tarfile.TarError, EOFError) as exc:
+            raise _bad_archive(file, (str(exc).strip().splitlines() or [type(exc).__name__])[0]) from None
+        for name in sorted(found):
+            with _lock(name):
+                _install(name, staged[name], found[name])
+    return sorted(found)

@@ -62,7 +62,8 @@ def report() -> int:
             print(f"  {name:<32} {cache.size_text(cache.folder_size(cache.asset_path(name))):>9}  {_state(name, problems)}")
     damaged = sorted(name for name, found in problems.items() if found)
     if damaged:
-        print(f"Damaged in the cache: {', '.join(damaged)}. `{cache.REPAIR}` rebuilds them.")
+        print(f"Damaged in the cache: {', '.join(damaged)}. `{cache.REPAIR}` rebuilds them "
+              "(or `tilnlp cache import FILE` brings intact copies from another machine).")
     elif not all_ready:
         print("Some offline stand-ins are not built yet: `tilnlp prefetch` builds them "
               "(or the first notebook that needs one does).")
