@@ -106,14 +106,15 @@ def cmd_run(args) -> int:
 
         choose_source("hub", cached=False)  # raises a ProfileError when the hub does not answer
     out = args.out or build_dir("executed")
-    print(f"tilnlp run: {len(paths)} notebook(s), preset {preset}, profile {profile}"
-          f"{', with solutions' if args.solutions else ''} -> {out}")
-    results = runner.run(paths, out, params, preset=preset, profile=profile,
-                         keep_going=not args.stop, solutions=args.solutions)
-    record.record_run(out, results, preset=preset, profile=profile, solutions=args.solutions)
-    print(runner.summary(results))
-    if args.html:
-        print(f"HTML: {site.export(out)}")
+    with runner.claim(out):
+        print(f"tilnlp run: {len(paths)} notebook(s), preset {preset}, profile {profile}"
+              f"{', with solutions' if args.solutions else ''} -> {out}")
+        results = runner.run(paths, out, params, preset=preset, profile=profile,
+                             keep_going=not args.stop, solutions=args.solutions)
+        record.record_run(out, results, preset=preset, profile=profile, solutions=args.solutions)
+        print(runner.summary(results))
+        if args.html:
+            print(f"HTML: {site.export(out)}")
     return 0 if all(r.status == "passed" for r in results) else 1
 
 

@@ -10,12 +10,17 @@ import re
 import sys
 import tempfile
 import time
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import notebooks as nbs
+from .errors import UserError
+from .locks import Busy, exclusive
+from .paths import make_folder
 
 ANSWER_LINE = re.compile(r"^answer_(\d+)\s*=\s*None\b.*$", re.M)
+RUN_LOCK = ".tilnlp-run.lock"  # in the output folder, held while a run writes there
 
 
 @dataclass
@@ -88,6 +93,24 @@ def kernel_manager_class(env: dict[str, str]):
             return await super()._async_pre_start_kernel(**kw)
 
     return CourseKernelManager
+
+
+@contextmanager
+def claim(out_dir: Path):
+    """Hold the output folder for one run; a second run into the same folder refuses in one line.
+
+    Refusing beats waiting: the second run would overwrite the first one's copies and run record,
+    and a run can take half an hour, silently.  The lock dies with its process (even ``kill -9``).
+    """
+    make_folder(out_dir)
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(exclusive(out_dir / RUN_LOCK, wait=False))
+        except Busy as busy:
+            who = f"process {busy.pid}" if busy.pid else "another process"
+            raise UserError(f"another tilnlp run ({who}) is writing into {out_dir}; wait for it to finish, "
+                            "or choose another output folder (--out DIR)") from None
+        yield out_dir
 
 
 def with_solutions(nb, path: Path):
