@@ -102,6 +102,7 @@ def test_run_notebook_00_end_to_end(tmp_path):
     assert "offline stand-in for gpt2" in text
     assert "n_preview = 1" in text  # papermill injected the parameter
     assert source.read_bytes() == before  # the source is never modified
+    assert not [line for line in (proc.stdout + proc.stderr).splitlines() if "ERROR" in line]
     if os.name != "nt":  # the kernel talks over IPC sockets: no warning about unencrypted TCP
         assert "running over TCP" not in proc.stderr
         leftovers = [p.name for p in source.parent.iterdir() if "ipc" in p.name]
@@ -167,7 +168,7 @@ def test_kernels_get_the_run_settings_and_the_runner_keeps_its_own(tmp_path, mon
                                    "TILNLP_STRICT_EXERCISES": "1"})
 
 
-# --- two runs into one folder ---------------------------------------------------
+# --- two runs into one folder; a quiet shutdown ---------------------------------------------------
 
 HOLD = """import sys, time
 from pathlib import Path
@@ -218,3 +219,24 @@ def test_two_runs_into_the_same_folder_at_once_the_second_refuses(tmp_path):
     assert "first run done" in json.dumps(json.loads((out / path.name).read_text()))
     assert list(json.loads((out / "run.json").read_text())["notebooks"]) == ["44_wait"]
 
+
+LINGER = """import time
+kernel = get_ipython().kernel
+answer_kernel_info = kernel.shell_handlers["kernel_info_request"]
+
+async def answer_then_linger(*args):  # widen the moment between a reply and the kernel's return to idle
+    await answer_kernel_info(*args)
+    time.sleep(3)
+
+kernel.shell_handlers["kernel_info_request"] = answer_then_linger"""
+
+
+@pytest.mark.slow
+def test_a_passing_run_prints_no_error_line_when_its_kernel_shuts_down(tmp_path):
+    """papermill's last request (kernel_info) is answered just before the kernel shuts down; a
+    SIGINT then made ipykernel log 'ERROR | KeyboardInterrupt caught in kernel.' on the terminal."""
+    path = _notebook(tmp_path / "45_quiet.ipynb", LINGER, "print('done')")
+    proc = tilnlp("run", str(path), "--out", tmp_path / "out")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1/1 passed" in proc.stdout
+    assert not [line for line in (proc.stdout + proc.stderr).splitlines() if "ERROR" in line], proc.stderr

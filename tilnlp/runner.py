@@ -76,7 +76,8 @@ def kernel_manager_class(env: dict[str, str]):
     strict exercises, ...) travel to each kernel it starts, and to nothing else.  Kernels talk
     to the runner over local IPC sockets where the system has them (not Windows): with the
     default, TCP on localhost, ipykernel prints a warning about unencrypted traffic into every
-    run's output; IPC sockets are files only this user can reach.
+    run's output; IPC sockets are files only this user can reach.  A kernel that finished its
+    notebook is shut down without a SIGINT first (see ``_async_interrupt_kernel``).
     """
     from jupyter_client import AsyncKernelManager
 
@@ -91,6 +92,17 @@ def kernel_manager_class(env: dict[str, str]):
         async def _async_pre_start_kernel(self, **kw):
             kw["env"] = {**os.environ, **kw.get("env", {}), **extra}
             return await super()._async_pre_start_kernel(**kw)
+
+        async def _async_interrupt_kernel(self):
+            # jupyter_client sends a kernel SIGINT before asking it to shut down.  papermill's last
+            # request (kernel_info) is answered before ipykernel has left its message handler, and
+            # a SIGINT in that moment makes ipykernel log "[IPKernelApp] ERROR | KeyboardInterrupt
+            # caught in kernel." on the terminal although the notebook passed.  At shutdown there is
+            # nothing to interrupt: the shutdown request (control channel) stops the kernel, and
+            # jupyter_client terminates one that has not stopped within shutdown_wait_time.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
 
     return CourseKernelManager
 
