@@ -4,11 +4,24 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import ROOT, assert_one_clear_error, tilnlp
 
 from tilnlp.models import MODELS, offline_path
+
+
+def _notebook(path, *sources):
+    """Write a notebook of code cells ``sources`` (Python 3 kernel) to ``path``; returns ``path``."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell(source) for source in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path
 
 
 def test_help_imports_neither_torch_nor_transformers():
@@ -92,6 +105,7 @@ def test_run_notebook_00_end_to_end(tmp_path):
     assert "offline stand-in for gpt2" in text
     assert "n_preview = 1" in text  # papermill injected the parameter
     assert source.read_bytes() == before  # the source is never modified
+    assert not [line for line in (proc.stdout + proc.stderr).splitlines() if "ERROR" in line]
     if os.name != "nt":  # the kernel talks over IPC sockets: no warning about unencrypted TCP
         assert "running over TCP" not in proc.stderr
         leftovers = [p.name for p in source.parent.iterdir() if "ipc" in p.name]
@@ -100,15 +114,7 @@ def test_run_notebook_00_end_to_end(tmp_path):
 
 @pytest.mark.slow
 def test_failing_notebook_keeps_partial_copy_and_names_the_cell(tmp_path):
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook
-
-    nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("raise ValueError('boom')"),
-                             new_code_cell("y = 2")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = tmp_path / "src" / "42_broken.ipynb"
-    path.parent.mkdir()
-    nbformat.write(nb, str(path))
+    path = _notebook(tmp_path / "src" / "42_broken.ipynb", "x = 1", "raise ValueError('boom')", "y = 2")
     out = tmp_path / "out"
     proc = tilnlp("run", str(path), "--out", str(out))
     assert proc.returncode == 1
@@ -147,7 +153,6 @@ def test_keep_going_is_the_default_and_not_a_flag():
 @pytest.mark.slow
 def test_kernels_get_the_run_settings_and_the_runner_keeps_its_own(tmp_path, monkeypatch):
     import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook
 
     from tilnlp import runner
 
@@ -155,10 +160,7 @@ def test_kernels_get_the_run_settings_and_the_runner_keeps_its_own(tmp_path, mon
     monkeypatch.setenv("TILNLP_PROFILE", "auto")
     code = ("import os\nprint({k: os.environ.get(k) for k in "
             "('TILNLP_PRESET', 'TILNLP_PROFILE', 'HF_HUB_OFFLINE', 'TILNLP_STRICT_EXERCISES')})")
-    nb = new_notebook(cells=[new_code_cell(code)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = tmp_path / "43_env.ipynb"
-    nbformat.write(nb, str(path))
+    path = _notebook(tmp_path / "43_env.ipynb", code)
     before = dict(os.environ)
     [result] = runner.run([path], tmp_path / "out", {}, preset="full", profile="offline", solutions=True,
                           echo=lambda *a: None)
@@ -167,3 +169,77 @@ def test_kernels_get_the_run_settings_and_the_runner_keeps_its_own(tmp_path, mon
     printed = nbformat.read(str(tmp_path / "out" / path.name), as_version=4).cells[0].outputs[0]["text"]
     assert printed.strip() == str({"TILNLP_PRESET": "full", "TILNLP_PROFILE": "offline", "HF_HUB_OFFLINE": "1",
                                    "TILNLP_STRICT_EXERCISES": "1"})
+
+
+# --- two runs into one folder; a quiet shutdown ---------------------------------------------------
+
+HOLD = """import sys, time
+from pathlib import Path
+from tilnlp.runner import claim
+with claim(Path(sys.argv[1])):
+    print("holding", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_run_into_a_folder_another_process_holds_refuses_in_one_line(tmp_path):
+    out = tmp_path / "out"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        proc = tilnlp("run", "00", "--out", out)
+        assert_one_clear_error(proc, f"another tilnlp run (process {holder.pid}) is writing into {out}", "--out")
+        assert [p.name for p in out.iterdir()] == [".tilnlp-run.lock"]  # nothing written, nothing started
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.slow
+def test_two_runs_into_the_same_folder_at_once_the_second_refuses(tmp_path):
+    started, go = tmp_path / "started", tmp_path / "go"
+    path = _notebook(tmp_path / "src" / "44_wait.ipynb",
+                     f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\n"
+                     f"while not pathlib.Path({str(go)!r}).exists():\n    time.sleep(0.1)",
+                     "print('first run done')")
+    out = tmp_path / "out"
+    first = subprocess.Popen([sys.executable, "-m", "tilnlp.cli", "run", str(path), "--out", str(out)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while not started.exists() and first.poll() is None and time.time() < deadline:
+            time.sleep(0.1)
+        assert started.exists(), "the first run never reached its first cell"
+        second = tilnlp("run", str(path), "--out", out)  # a second terminal, same command
+        assert_one_clear_error(second, f"another tilnlp run (process {first.pid}) is writing into {out}")
+        go.touch()
+        stdout, stderr = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 0, stdout + stderr
+    assert "1/1 passed" in stdout
+    assert "first run done" in json.dumps(json.loads((out / path.name).read_text()))
+    assert list(json.loads((out / "run.json").read_text())["notebooks"]) == ["44_wait"]
+
+
+LINGER = """import time
+kernel = get_ipython().kernel
+answer_kernel_info = kernel.shell_handlers["kernel_info_request"]
+
+async def answer_then_linger(*args):  # widen the moment between a reply and the kernel's return to idle
+    await answer_kernel_info(*args)
+    time.sleep(3)
+
+kernel.shell_handlers["kernel_info_request"] = answer_then_linger"""
+
+
+@pytest.mark.slow
+def test_a_passing_run_prints_no_error_line_when_its_kernel_shuts_down(tmp_path):
+    """papermill's last request (kernel_info) is answered just before the kernel shuts down; a
+    SIGINT then made ipykernel log 'ERROR | KeyboardInterrupt caught in kernel.' on the terminal."""
+    path = _notebook(tmp_path / "45_quiet.ipynb", LINGER, "print('done')")
+    proc = tilnlp("run", str(path), "--out", tmp_path / "out")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1/1 passed" in proc.stdout
+    assert not [line for line in (proc.stdout + proc.stderr).splitlines() if "ERROR" in line], proc.stderr

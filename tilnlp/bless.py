@@ -15,19 +15,19 @@ from .paths import build_dir
 
 def bless(paths: list[Path], echo=print) -> bool:
     """Bless ``paths``; True when every one of them ran cleanly and was blessed."""
-    out = build_dir("bless")
-    results = runner.run(paths, out, {}, preset="ci", profile="offline")
-    echo(runner.summary(results))
-    passed = {r.notebook for r in results if r.status == "passed"}
-    for path in paths:
-        if path.stem not in passed:
-            echo(f"not blessed {path.name}: it did not run cleanly")
-            continue
-        outputs = {c.source: c.outputs for c in nbs.read(out / path.name).cells if nbs.is_checked(c)}
-        source = nbs.read(path)
-        for cell in source.cells:
-            if nbs.is_checked(cell):
-                cell.outputs = outputs.get(cell.source, [])
-        nbs.write(nbs.clean(source), path)
-        echo(f"blessed {path.name}: {sum(nbs.is_checked(c) for c in source.cells)} checked cell(s)")
+    with runner.claim(build_dir("bless")) as out:  # the copies are read back below: hold them till then
+        results = runner.run(paths, out, {}, preset="ci", profile="offline")
+        echo(runner.summary(results))
+        passed = {r.notebook for r in results if r.status == "passed"}
+        for path in paths:
+            if path.stem not in passed:
+                echo(f"not blessed {path.name}: it did not run cleanly")
+                continue
+            outputs = {c.source: c.outputs for c in nbs.read(out / path.name).cells if nbs.is_checked(c)}
+            source = nbs.read(path)
+            for cell in source.cells:
+                if nbs.is_checked(cell):
+                    cell.outputs = outputs.get(cell.source, [])
+            nbs.write(nbs.clean(source), path)
+            echo(f"blessed {path.name}: {sum(nbs.is_checked(c) for c in source.cells)} checked cell(s)")
     return len(passed) == len(paths)

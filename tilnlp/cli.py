@@ -34,8 +34,19 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", help="the notebooks, one line each")
     sub.add_parser("doctor", help="versions, profile detection, cache and offline assets")
-    pre = sub.add_parser("prefetch", help="build/download every model and data set into the cache")
+    pre = sub.add_parser("prefetch", help="build/download every model and data set into the cache "
+                                          "(and rebuild any damaged one)")
     pre.add_argument("--profile", choices=PROFILES, help="what to fetch (default: auto)")
+
+    cache = sub.add_parser("cache", help="move the built models to another machine: export them into "
+                                         "one file, import that file there")
+    actions = cache.add_subparsers(dest="action", metavar="ACTION", required=True)
+    cache_export = actions.add_parser("export", help="write the cached assets and their checksums into FILE (tar)")
+    cache_export.add_argument("file", type=Path, metavar="FILE")
+    cache_export.add_argument("assets", nargs="*", metavar="ASSET", help="only these (default: every asset)")
+    cache_import = actions.add_parser("import", help="verify every file of FILE, then install its assets "
+                                                     "into this machine's cache")
+    cache_import.add_argument("file", type=Path, metavar="FILE")
 
     export = sub.add_parser("export", help="write HTML pages and an index.html for executed notebooks")
     export.add_argument("--from", dest="src", type=Path, default=None, metavar="DIR",
@@ -95,14 +106,15 @@ def cmd_run(args) -> int:
 
         choose_source("hub", cached=False)  # raises a ProfileError when the hub does not answer
     out = args.out or build_dir("executed")
-    print(f"tilnlp run: {len(paths)} notebook(s), preset {preset}, profile {profile}"
-          f"{', with solutions' if args.solutions else ''} -> {out}")
-    results = runner.run(paths, out, params, preset=preset, profile=profile,
-                         keep_going=not args.stop, solutions=args.solutions)
-    record.record_run(out, results, preset=preset, profile=profile, solutions=args.solutions)
-    print(runner.summary(results))
-    if args.html:
-        print(f"HTML: {site.export(out)}")
+    with runner.claim(out):
+        print(f"tilnlp run: {len(paths)} notebook(s), preset {preset}, profile {profile}"
+              f"{', with solutions' if args.solutions else ''} -> {out}")
+        results = runner.run(paths, out, params, preset=preset, profile=profile,
+                             keep_going=not args.stop, solutions=args.solutions)
+        record.record_run(out, results, preset=preset, profile=profile, solutions=args.solutions)
+        print(runner.summary(results))
+        if args.html:
+            print(f"HTML: {site.export(out)}")
     return 0 if all(r.status == "passed" for r in results) else 1
 
 
@@ -127,6 +139,20 @@ def cmd_prefetch(args) -> int:
     from . import doctor
 
     return doctor.prefetch(args.profile)
+
+
+def cmd_cache(args) -> int:
+    from . import cache
+
+    if args.action == "export":
+        names = cache.export(args.file, args.assets)
+        print(f"exported {len(names)} asset(s) ({', '.join(names)}), {cache.size_text(args.file.stat().st_size)} "
+              f"-> {args.file}")
+    else:
+        names = cache.import_archive(args.file)
+        print(f"imported {len(names)} asset(s) ({', '.join(names)}) into {cache.cache_dir()}; "
+              "every file's size and sha256 verified")
+    return 0
 
 
 def cmd_clean(args) -> int:
@@ -175,7 +201,7 @@ def cmd_bless(args) -> int:
 
 
 COMMANDS = {"run": cmd_run, "list": cmd_list, "doctor": cmd_doctor, "prefetch": cmd_prefetch,
-            "clean": cmd_clean, "bless": cmd_bless, "export": cmd_export, "student": cmd_student}
+            "cache": cmd_cache, "clean": cmd_clean, "bless": cmd_bless, "export": cmd_export, "student": cmd_student}
 
 
 def main(argv: list[str] | None = None) -> int:

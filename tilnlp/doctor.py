@@ -8,59 +8,72 @@ from .preamble import versions
 from .presets import active_preset
 
 
-def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-
-
 def _standin_module(model: models.Model):
     if model.offline.startswith("module:"):
         return importlib.import_module(model.offline.removeprefix("module:"))
     return None
 
 
+def _state(name: str, problems: dict[str, list[str]]) -> str:
+    """``ready``, ``NOT BUILT`` or ``DAMAGED (file: why)`` for the cached asset ``name``."""
+    if name not in problems:
+        return "NOT BUILT"
+    return f"DAMAGED ({cache.describe(problems[name])})" if problems[name] else "ready"
+
+
 def report() -> int:
+    """Print what is installed and cached; 1 when a cached asset is damaged, else 0."""
     print("versions: " + " | ".join(f"{k} {v}" for k, v in versions().items()))
     profile = models.resolve_profile()
     reach = "yes" if models.hub_reachable() else "no"
     print(f"profile: {profile} (TILNLP_PROFILE) | preset: {active_preset()} | hub reachable: {reach}"
           f"{' (HF_HUB_OFFLINE set)' if models.hub_offline_requested() else ''}")
     print(f"cache: {cache.cache_dir()}")
+    standins = [m.ASSET for m in map(_standin_module, models.MODELS.values()) if m is not None]
+    names = set(cache.assets()) | {name for name in standins if cache.asset_path(name).exists()}
+    problems = {name: cache.damage(name, checksums=True) for name in sorted(names)}  # every file's sha256
     all_ready = True
     print("models:")
     for model in models.MODELS.values():
         source = models.choose_source(profile, models.in_hf_cache(model.real_id)) if profile != "hub" else "hub"
-        ready = models.offline_ready(model)
+        module = _standin_module(model)
+        if module is None:
+            state = "ready" if models.offline_ready(model) else "NOT BUILT"
+        else:
+            state = _state(module.ASSET, problems)
+        ready = state == "ready"
         all_ready &= ready
         where = models.offline_path(model, build=False)
-        line = f"  {model.real_id:<58} auto->{source:<7} offline stand-in: {'ready' if ready else 'NOT BUILT'}"
-        module = _standin_module(model)
+        line = f"  {model.real_id:<58} auto->{source:<7} offline stand-in: {state}"
         if module is not None and ready:
             info = cache.build_info(module.ASSET) or {}
-            extra = f"built in {info.get('build_seconds', '?')} s, {_size(cache.folder_size(where))}"
+            extra = f"built in {info.get('build_seconds', '?')} s, {cache.size_text(cache.folder_size(where))}"
             line += f" ({extra}; {module.measured(info)})"
         elif module is None:
             line += f" (packaged: {where})"
         print(line)
     print(f"data: imdb offline stand-in ready (vendored 2,000 real reviews) | "
           f"imdb in HF cache: {'yes' if models.imdb_in_hf_cache() else 'no'}")
-    others = [p for p in cache.cache_dir().iterdir() if not p.name.startswith(".")]
-    if others:
+    if problems:
         print("cache contents:")
-        for path in sorted(others):
-            print(f"  {path.name:<32} {_size(cache.folder_size(path))}")
-    if not all_ready:
+        for name in problems:
+            print(f"  {name:<32} {cache.size_text(cache.folder_size(cache.asset_path(name))):>9}  {_state(name, problems)}")
+    damaged = sorted(name for name, found in problems.items() if found)
+    if damaged:
+        print(f"Damaged in the cache: {', '.join(damaged)}. `{cache.REPAIR}` rebuilds them "
+              "(or `tilnlp cache import FILE` brings intact copies from another machine).")
+    elif not all_ready:
         print("Some offline stand-ins are not built yet: `tilnlp prefetch` builds them "
               "(or the first notebook that needs one does).")
-    return 0
+    return 1 if damaged else 0
 
 
 def prefetch(profile: str | None = None) -> int:
     from tqdm.auto import tqdm
 
     profile = models.resolve_profile(profile)
+    cache.remove_stale_temps()
+    cache.remove_damaged()  # checksums: what a size check misses; the loop below rebuilds them
     items = list(models.MODELS)
     with tqdm(total=len(items) + 1, desc="prefetch", unit="asset") as bar:
         for name in items:

@@ -10,12 +10,17 @@ import re
 import sys
 import tempfile
 import time
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import notebooks as nbs
+from .errors import UserError
+from .locks import Busy, exclusive
+from .paths import make_folder
 
 ANSWER_LINE = re.compile(r"^answer_(\d+)\s*=\s*None\b.*$", re.M)
+RUN_LOCK = ".tilnlp-run.lock"  # in the output folder, held while a run writes there
 
 
 @dataclass
@@ -71,7 +76,8 @@ def kernel_manager_class(env: dict[str, str]):
     strict exercises, ...) travel to each kernel it starts, and to nothing else.  Kernels talk
     to the runner over local IPC sockets where the system has them (not Windows): with the
     default, TCP on localhost, ipykernel prints a warning about unencrypted traffic into every
-    run's output; IPC sockets are files only this user can reach.
+    run's output; IPC sockets are files only this user can reach.  A kernel that finished its
+    notebook is shut down without a SIGINT first (see ``_async_interrupt_kernel``).
     """
     from jupyter_client import AsyncKernelManager
 
@@ -87,7 +93,36 @@ def kernel_manager_class(env: dict[str, str]):
             kw["env"] = {**os.environ, **kw.get("env", {}), **extra}
             return await super()._async_pre_start_kernel(**kw)
 
+        async def _async_interrupt_kernel(self):
+            # jupyter_client sends a kernel SIGINT before asking it to shut down.  papermill's last
+            # request (kernel_info) is answered before ipykernel has left its message handler, and
+            # a SIGINT in that moment makes ipykernel log "[IPKernelApp] ERROR | KeyboardInterrupt
+            # caught in kernel." on the terminal although the notebook passed.  At shutdown there is
+            # nothing to interrupt: the shutdown request (control channel) stops the kernel, and
+            # jupyter_client terminates one that has not stopped within shutdown_wait_time.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
     return CourseKernelManager
+
+
+@contextmanager
+def claim(out_dir: Path):
+    """Hold the output folder for one run; a second run into the same folder refuses in one line.
+
+    Refusing beats waiting: the second run would overwrite the first one's copies and run record,
+    and a run can take half an hour, silently.  The lock dies with its process (even ``kill -9``).
+    """
+    make_folder(out_dir)
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(exclusive(out_dir / RUN_LOCK, wait=False))
+        except Busy as busy:
+            who = f"process {busy.pid}" if busy.pid else "another process"
+            raise UserError(f"another tilnlp run ({who}) is writing into {out_dir}; wait for it to finish, "
+                            "or choose another output folder (--out DIR)") from None
+        yield out_dir
 
 
 def solutions_path(path: Path) -> Path:
