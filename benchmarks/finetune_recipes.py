@@ -1,77 +1,66 @@
-"""Benchmark: the study notes' fine-tuning recipe against the fast CPU recipe, on the same reviews.
+"""Benchmark: the study notes' fine-tuning recipe against the CPU recipe – by running notebook 09 itself.
 
-Both recipes come from ``tilnlp.finetune`` – the same helpers notebook 09 uses – and run one
-after the other, each in a fresh process (so each gets its own peak-memory reading), on the
-same IMDb training and test reviews, with the same seed.  For each recipe it prints the
-training time (wall clock and CPU), how much of it was the per-epoch evaluation, training
-examples per second, the test accuracy after the last epoch and the peak resident memory;
-then the ratio of the training times.
+There is no second copy of the experiment here.  Each recipe runs in notebook 09, executed by
+the course's runner in a fresh kernel, and the notebook writes its measurements to a JSON file
+(``metrics_path``): training and evaluation seconds, accuracy, per-review predictions, peak memory.
 
-    python benchmarks/finetune_recipes.py                       # 1,000 train / 500 test, each recipe's own epochs
-    python benchmarks/finetune_recipes.py --epochs-seed 1       # time the seed recipe for 1 epoch only
-    python benchmarks/finetune_recipes.py --training-seed 43    # the same reviews, another random start
-    python benchmarks/finetune_recipes.py --n-train 64 --n-test 32 --epochs-seed 1 --epochs-fast 1   # smoke run
+* the notes' recipe: notebook 09's section 1 – the notes' code as written – at the notes' full
+  size (1,000 training reviews, 500 test reviews, 3 epochs); the CPU recipe's part of the
+  notebook runs at a token size, and is not reported;
+* the CPU recipe: notebook 09's section 3 at full size; the notes' section runs at a token size.
 
-Choosing a recipe's settings must not look at the test reviews.  ``--validation N`` holds out N
-of the training reviews, trains on the rest and evaluates on those N instead (the test reviews
-are not loaded); ``--set key=value`` changes one ``TrainingArguments`` setting of the recipes run::
+Both see the same 1,000 / 500 reviews.  Printed side by side: training time and the ratio,
+accuracy with 95 % intervals, McNemar's exact test on the same reviews, peak memory.  With
+``--training-seeds 42 43`` everything runs once per seed (the CPU recipe's seed sets its head,
+dropout and batch order; the notes' code fixes the Trainer's seed to its default 42, so there the
+seed changes only the new head's random start).
 
-    python benchmarks/finetune_recipes.py --recipes fast --validation 250 --validation-seed 7 \
-        --set learning_rate=1e-4 --set per_device_train_batch_size=16
+Choosing the CPU recipe's settings must not look at the test reviews: ``--validation N`` runs only
+the CPU recipe, on the training reviews minus N held out, and evaluates on those N; ``--set
+KEY=VALUE`` changes one ``TrainingArguments`` setting (the notebook's ``training_changes``)::
 
-Nothing is extrapolated: when a recipe runs fewer epochs than its own, the output says so,
-and the ratio it prints is then per epoch, labelled as such.
+    python benchmarks/finetune_recipes.py                                   # both recipes, full size, seed 42
+    python benchmarks/finetune_recipes.py --training-seeds 42 43            # and another random start
+    python benchmarks/finetune_recipes.py --validation 250 --validation-seed 7 --set bf16=false
+    python benchmarks/finetune_recipes.py --quick                           # a smoke run in a few minutes
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
-import multiprocessing as mp
 import os
 import platform
 import sys
 import tempfile
-import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "09_imdb_finetuning.ipynb"
+TOKEN = dict(notes_n_train=8, notes_n_test=8, notes_epochs=1)  # the notes' section when it is not measured
+QUIET = dict(compare_random_init=False, train_sizes=[])  # parts of the notebook the benchmark does not need
 
 
 def _parser() -> argparse.ArgumentParser:
-    from tilnlp.finetune import RECIPES
-
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--n-train", type=int, default=1000, help="training reviews (default 1000, the notes' size)")
-    p.add_argument("--n-test", type=int, default=500, help="test reviews (default 500, the notes' size)")
-    p.add_argument("--epochs-seed", type=float, default=None,
-                   help=f"epochs for the seed recipe (default: its own, {RECIPES['seed'].epochs})")
-    p.add_argument("--epochs-fast", type=float, default=None,
-                   help=f"epochs for the fast recipe (default: its own, {RECIPES['fast'].epochs})")
-    p.add_argument("--max-length-seed", type=int, default=None, help="override the seed recipe's max_length")
-    p.add_argument("--max-length-fast", type=int, default=None, help="override the fast recipe's max_length")
-    p.add_argument("--recipes", nargs="+", default=["seed", "fast"], choices=sorted(RECIPES),
-                   help="which recipes to run, in this order (default: seed fast)")
-    p.add_argument("--seed", type=int, default=42, help="which reviews are picked (the notes: 42)")
-    p.add_argument("--training-seed", type=int, default=None,
-                   help="seed of the new head, dropout and the batch order (default: --seed); "
-                        "another value measures run-to-run spread on the same reviews")
-    p.add_argument("--profile", default="offline", choices=["auto", "hub", "offline"],
-                   help="model source for bert-base-uncased (default offline: the packaged MiniLM encoder)")
-    p.add_argument("--train-path", default=None, help="a text,label CSV file instead of IMDb's training reviews")
-    p.add_argument("--test-path", default=None, help="a text,label CSV file instead of IMDb's test reviews")
+    p.add_argument("--training-seeds", nargs="+", type=int, default=[42], metavar="SEED",
+                   help="one run of each recipe per seed (default: 42, the notes' seed)")
     p.add_argument("--validation", type=int, default=0, metavar="N",
-                   help="hold out N of the training reviews and evaluate on them instead of the test reviews")
+                   help="run only the CPU recipe, evaluating on N training reviews held out (the test reviews are not used)")
     p.add_argument("--validation-seed", type=int, default=42, help="which N are held out (default 42)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
-                   help="change a TrainingArguments setting of the recipes run, e.g. learning_rate=1e-4 (repeatable)")
-    p.add_argument("--json", default=None, metavar="PATH", help="also write the results as JSON here")
+                   help="change a TrainingArguments setting of the CPU recipe, e.g. bf16=false (repeatable)")
+    p.add_argument("--quick", action="store_true", help="a smoke run: 64 training / 32 test reviews, 1 epoch")
+    p.add_argument("--json", default=None, metavar="PATH", help="also write every run's metrics here")
     return p
 
 
-def _overrides(pairs: list[str]) -> dict:
-    """``["learning_rate=1e-4", "per_device_train_batch_size=16"]`` -> {"learning_rate": 0.0001, ...}.
+def overrides(pairs: list[str]) -> dict:
+    """``["learning_rate=1e-4", "bf16=false"]`` -> ``{"learning_rate": 0.0001, "bf16": False}``.
 
-    Every key must be a ``TrainingArguments`` setting: a typo is one clear line here, not a
-    traceback from a spawned process after the data has been loaded.
+    Every key must be a ``TrainingArguments`` setting: a typo is one clear line here, not a failed
+    notebook half an hour later.
     """
     from transformers import TrainingArguments
 
@@ -90,189 +79,95 @@ def _overrides(pairs: list[str]) -> dict:
     return out
 
 
-def _progress_callback(name: str, evaluated_on: str):
-    """A TrainerCallback that prints one line per evaluation, so a long run shows signs of life."""
-    from transformers import TrainerCallback
-
-    class Progress(TrainerCallback):
-        def on_train_begin(self, args, state, control, **kwargs):
-            self.start = time.perf_counter()
-
-        def on_evaluate(self, args, state, control, metrics=None, **kwargs):
-            print(f"   [{name}] epoch {state.epoch:g}: {evaluated_on} accuracy {metrics.get('eval_accuracy', float('nan')):.4f}, "
-                  f"{time.perf_counter() - self.start:.0f} s since the start", flush=True)
-
-    return Progress()
-
-
-def select_reviews(dataset, opts: dict):
-    """The (training, evaluation) reviews: the notes' selection, or with ``--validation`` a hold-out.
-
-    Both splits are shuffled with ``opts["seed"]`` and cut to ``n_train``/``n_test``.  With
-    ``opts["validation"] = N``, N of those training reviews are held out (``validation_seed``)
-    and evaluated on instead, so the test reviews are never looked at.
-    """
-    train = dataset["train"].shuffle(seed=opts["seed"]).select(range(min(opts["n_train"], dataset["train"].num_rows)))
-    if opts["validation"]:
-        held_out = train.train_test_split(test_size=opts["validation"], seed=opts["validation_seed"])
-        return held_out["train"], held_out["test"]
-    return train, dataset["test"].shuffle(seed=opts["seed"]).select(range(min(opts["n_test"], dataset["test"].num_rows)))
+def runs(opts: dict) -> list[tuple[str, int, dict]]:
+    """``(recipe, seed, notebook parameters)`` for every notebook run the options ask for."""
+    size = dict(n_train=64, n_test=32, epochs=1) if opts["quick"] else dict(n_train=1000, n_test=500, epochs=3)
+    out = []
+    for seed in opts["training_seeds"]:
+        cpu = dict(seed=seed, **TOKEN, **QUIET, **size, training_changes=opts["overrides"])
+        if opts["validation"]:
+            if not 0 < opts["validation"] < size["n_train"]:
+                raise SystemExit(f"finetune_recipes: --validation must be between 1 and {size['n_train'] - 1}")
+            out.append(("cpu", seed, {**cpu, "validation": opts["validation"], "validation_seed": opts["validation_seed"]}))
+            continue
+        notes = dict(seed=seed, notes_n_train=size["n_train"], notes_n_test=size["n_test"], notes_epochs=size["epochs"],
+                     **QUIET, n_train=64, n_test=8, epochs=1)
+        out += [("notes", seed, notes), ("cpu", seed, cpu)]
+    return out
 
 
-def run_recipe(name: str, opts: dict) -> dict:
-    """Fine-tune with one recipe exactly as notebook 09 does; return its measurements."""
-    import torch
-    from transformers import BertForSequenceClassification, BertTokenizer, Trainer, TrainingArguments
-    from transformers.utils import logging as hf_logging
+def run_notebook(params: dict, folder: Path) -> dict:
+    """Execute notebook 09 with ``params`` in a fresh kernel; return the metrics it wrote."""
+    from tilnlp import runner
 
-    import tilnlp
-    from tilnlp import finetune as ft
-
-    hf_logging.set_verbosity_error()
-    training_seed = opts["seed"] if opts["training_seed"] is None else opts["training_seed"]
-    course = tilnlp.setup(seed=training_seed, profile=opts["profile"], quiet=True)
-    spec = ft.get_recipe(name)
-    if opts["overrides"]:
-        spec = dataclasses.replace(spec, training_args={**spec.training_args, **opts["overrides"]},
-                                   summary=f"{spec.summary}; changed: {opts['overrides']}")
-    epochs = opts[f"epochs_{name}"] if opts.get(f"epochs_{name}") is not None else spec.epochs
-    max_length = opts.get(f"max_length_{name}") or spec.max_length
-
-    dataset = course.imdb(train_path=opts["train_path"], test_path=opts["test_path"])
-    train, test = select_reviews(dataset, opts)
-
-    model_name = course.model("bert-base-uncased")
-    tokenizer = BertTokenizer.from_pretrained(model_name)
-    tokenizer.truncation_side = spec.truncation_side
-    train_tok = ft.tokenize(train, tokenizer, spec, max_length)
-    test_tok = ft.tokenize(test, tokenizer, spec, max_length)
-    model = BertForSequenceClassification.from_pretrained(
-        model_name, num_labels=2, id2label=ft.ID2LABEL, label2id=ft.LABEL2ID, **spec.model_kwargs)
-
-    with tempfile.TemporaryDirectory(prefix=f"tilnlp-bench-{name}-") as tmp:
-        args = TrainingArguments(output_dir=tmp, **ft.training_kwargs(spec, seed=training_seed, epochs=epochs))
-        trainer = Trainer(model=model, args=args, train_dataset=train_tok, eval_dataset=test_tok,
-                          data_collator=ft.data_collator(tokenizer, spec), compute_metrics=ft.compute_metrics,
-                          callbacks=[_progress_callback(name, opts["evaluated_on"])])
-        cpu0, wall0 = time.process_time(), time.perf_counter()
-        trainer.train()
-        wall = time.perf_counter() - wall0
-        cpu = time.process_time() - cpu0
-        # After the timing, so not counted.  Not trainer.predict(): with group_by_length, transformers 5
-        # also length-groups (and shuffles) the evaluation batches, so its rows come back out of order.
-        predictions = ft.predict(trainer.model, tokenizer, list(test["text"]), max_length=max_length)
-    evals = [e for e in trainer.state.log_history if "eval_accuracy" in e]
-    eval_seconds = sum(e["eval_runtime"] for e in evals)
-    return {
-        "recipe": name,
-        "summary": spec.summary,
-        "epochs_run": epochs,
-        "recipe_epochs": spec.epochs,
-        "max_length": max_length,
-        "n_train": train.num_rows,
-        "n_test": test.num_rows,
-        "steps": trainer.state.global_step,
-        "train_seconds_incl_eval": round(wall, 1),
-        "eval_seconds": round(eval_seconds, 1),
-        "train_seconds": round(wall - eval_seconds, 1),
-        "cpu_seconds": round(cpu, 1),
-        "examples_per_second": round(train.num_rows * epochs / (wall - eval_seconds), 2),
-        "accuracy": evals[-1]["eval_accuracy"] if evals else None,
-        "accuracy_per_epoch": [round(e["eval_accuracy"], 4) for e in evals],
-        "peak_rss_mib": round(ft.peak_memory_mib(), 1),
-        "labels": [int(y) for y in test["label"]],
-        "predictions": [int(p) for p in predictions],
-        "torch_threads": torch.get_num_threads(),
-    }
-
-
-def _print_paired(seed: dict, fast: dict, evaluated_on: str = "test") -> None:
-    """Is the accuracy difference more than chance? McNemar's exact test on the same reviews."""
-    from tilnlp.evaluation import paired_comparison
-
-    if seed["labels"] != fast["labels"]:
-        return
-    out = paired_comparison(seed["labels"], seed["predictions"], fast["predictions"])
-    print(f"   same {len(seed['labels'])} {evaluated_on} reviews: both right {out['both']}, both wrong {out['neither']}, "
-          f"only seed right {out['a_only']}, only fast right {out['b_only']}")
-    verdict = "a difference chance alone rarely produces" if out["p_value"] < 0.05 else \
-        "within what chance produces: no evidence that either recipe is more accurate"
-    print(f"   McNemar's exact test: p = {out['p_value']:.3f} ({verdict})")
-
-
-def _run_in_fresh_process(name: str, opts: dict) -> dict:
-    with mp.get_context("spawn").Pool(1) as pool:
-        return pool.apply(run_recipe, (name, opts))
+    metrics = folder / "metrics.json"
+    [result] = runner.run([NOTEBOOK], folder, {NOTEBOOK.stem: {**params, "metrics_path": str(metrics)}},
+                          preset="full", profile="offline")
+    if result.status != "passed":
+        raise SystemExit(f"finetune_recipes: notebook 09 {result.status}: {result.error} (copy: {result.output})")
+    return json.loads(metrics.read_text())
 
 
 def _load() -> str:
-    try:
-        one, five, _ = os.getloadavg()
-        return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
-    except OSError:
-        return "load average unknown"
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def _line(name: str, part: dict, evaluated_on: str) -> str:
+    from tilnlp.evaluation import accuracy_with_ci
+
+    acc, low, high = accuracy_with_ci(part["labels"], part["predictions"])
+    return (f"   {name}: training {part['train_seconds']:.1f} s (+ {part['eval_seconds']:.1f} s evaluating), "
+            f"{part['examples_per_second']:.2f} examples/s; {evaluated_on} accuracy {acc:.4f} "
+            f"(95% CI {low:.3f}-{high:.3f}) on {len(part['labels'])} reviews; peak memory "
+            f"{part['peak_memory_mib'] / 1024:.2f} GiB")
+
+
+def compare(notes: dict, cpu: dict) -> dict:
+    """Time ratio, accuracies and McNemar's test of the two recipes on the same reviews."""
+    from tilnlp.evaluation import paired_comparison
+
+    if notes["labels"] != cpu["labels"]:
+        raise SystemExit("finetune_recipes: the two runs were evaluated on different reviews")
+    pair = paired_comparison(notes["labels"], notes["predictions"], cpu["predictions"])
+    return {"ratio": notes["train_seconds"] / cpu["train_seconds"], **pair}
 
 
 def main(argv=None) -> int:
     opts = vars(_parser().parse_args(argv))
-    opts["overrides"] = _overrides(opts["overrides"])
-    opts["evaluated_on"] = "validation" if opts["validation"] else "test"
-    if opts["validation"]:
-        if not 0 < opts["validation"] < opts["n_train"]:
-            raise SystemExit(f"finetune_recipes: --validation must be between 1 and --n-train - 1 ({opts['n_train'] - 1})")
-        where = (f"{opts['n_train'] - opts['validation']} training / {opts['validation']} VALIDATION reviews "
-                 f"(held out of the {opts['n_train']} training reviews, seed {opts['validation_seed']}; "
-                 "the test reviews are not used)")
-    else:
-        where = f"{opts['n_train']} training / {opts['n_test']} test reviews"
-    seeds = f"seed {opts['seed']}" if opts["training_seed"] is None else \
-        f"reviews picked with seed {opts['seed']}, training seed {opts['training_seed']}"
-    print(f"finetune_recipes: {where}, {seeds}, "
-          f"profile {opts['profile']}; python {platform.python_version()} on {platform.machine()}")
-    print(f"before: {_load()}")
+    opts["overrides"] = overrides(opts["overrides"])
+    plan = runs(opts)
+    print(f"finetune_recipes: notebook 09, {len(plan)} run(s); python {platform.python_version()} on "
+          f"{platform.machine()}; {_load()}", flush=True)
     results = []
-    for name in opts["recipes"]:
-        print(f"\n== recipe {name!r} ...", flush=True)
-        res = _run_in_fresh_process(name, opts)
-        results.append(res)
-        partial = "" if res["epochs_run"] == res["recipe_epochs"] else \
-            f"  (ONLY {res['epochs_run']:g} of the recipe's {res['recipe_epochs']:g} epochs were run)"
-        print(f"   {res['summary']}{partial}")
-        print(f"   {res['epochs_run']:g} epoch(s), {res['steps']} steps, max_length {res['max_length']}")
-        print(f"   training {res['train_seconds']:.1f} s (+ {res['eval_seconds']:.1f} s evaluating after each epoch; "
-              f"{res['train_seconds_incl_eval']:.1f} s in all), CPU time {res['cpu_seconds']:.1f} s "
-              f"on {res['torch_threads']} threads")
-        print(f"   {res['examples_per_second']:.2f} training examples/second")
-        print(f"   {opts['evaluated_on']} accuracy {res['accuracy']:.4f} (per epoch: {res['accuracy_per_epoch']})")
-        print(f"   peak resident memory {res['peak_rss_mib']:.0f} MiB ({res['peak_rss_mib'] / 1024:.2f} GiB)")
-        print(f"   {_load()}", flush=True)
-
-    by_name = {r["recipe"]: r for r in results}
-    if {"seed", "fast"} <= set(by_name):
-        seed, fast = by_name["seed"], by_name["fast"]
-        print("\n== comparison")
-        full = seed["epochs_run"] == seed["recipe_epochs"] and fast["epochs_run"] == fast["recipe_epochs"]
-        if full:
-            ratio = seed["train_seconds"] / fast["train_seconds"]
-            ratio_all = seed["train_seconds_incl_eval"] / fast["train_seconds_incl_eval"]
-            print(f"   training time, seed / fast: {ratio:.2f}x ({ratio_all:.2f}x including the evaluations)")
-            print(f"   accuracy: seed {seed['accuracy']:.4f}, fast {fast['accuracy']:.4f} "
-                  f"({'same or better' if fast['accuracy'] >= seed['accuracy'] else 'lower'} with the fast recipe)")
-            _print_paired(seed, fast, opts["evaluated_on"])
-        else:
-            per_seed = seed["train_seconds"] / seed["epochs_run"]
-            per_fast = fast["train_seconds"] / fast["epochs_run"]
-            print(f"   the recipes did not both run their own number of epochs (seed {seed['epochs_run']:g}/"
-                  f"{seed['recipe_epochs']:g}, fast {fast['epochs_run']:g}/{fast['recipe_epochs']:g}): "
-                  "no full-run time ratio or accuracy comparison is claimed")
-            print(f"   measured training seconds per epoch: seed {per_seed:.1f}, fast {per_fast:.1f} "
-                  f"-> {per_seed / per_fast:.2f}x per epoch")
-        worst = max(r["peak_rss_mib"] for r in results)
-        print(f"   peak resident memory: {worst / 1024:.2f} GiB at most ({'under' if worst < 4096 else 'OVER'} 4 GiB)")
-    print(f"\nafter: {_load()}")
+    with tempfile.TemporaryDirectory(prefix="tilnlp-bench-") as tmp:
+        for i, (recipe, seed, params) in enumerate(plan):
+            print(f"\n== {recipe} recipe, seed {seed} ...", flush=True)
+            metrics = run_notebook(params, Path(tmp) / f"run{i}")
+            part = metrics[recipe]
+            results.append({"recipe": recipe, "seed": seed, "params": params, "metrics": metrics})
+            print(_line(recipe, part, metrics["evaluated_on"]))
+            if recipe == "cpu":
+                print(f"   per epoch: {part['per_epoch']}; {metrics['precision']}; {_load()}", flush=True)
+    summary = []
+    for seed in opts["training_seeds"]:
+        mine = {r["recipe"]: r["metrics"][r["recipe"]] for r in results if r["seed"] == seed}
+        if {"notes", "cpu"} <= set(mine):
+            c = compare(mine["notes"], mine["cpu"])
+            summary.append(c)
+            print(f"\n== seed {seed}: the notes' recipe vs the CPU recipe")
+            print(f"   training time, notes / CPU: {c['ratio']:.2f}x")
+            print(f"   same {len(mine['cpu']['labels'])} test reviews: both right {c['both']}, both wrong {c['neither']}, "
+                  f"only the notes' right {c['a_only']}, only the CPU recipe right {c['b_only']}")
+            verdict = "a difference chance alone rarely produces" if c["p_value"] < 0.05 else \
+                "within what chance produces: no evidence that either recipe is more accurate"
+            print(f"   McNemar's exact test: p = {c['p_value']:.3f} ({verdict})")
+    if summary:
+        print(f"\nover {len(summary)} seed(s): time ratio {min(s['ratio'] for s in summary):.2f}x to "
+              f"{max(s['ratio'] for s in summary):.2f}x")
+    print(f"after: {_load()}")
     if opts["json"]:
-        with open(opts["json"], "w", encoding="utf-8") as handle:
-            json.dump({"options": opts, "results": results}, handle, indent=2)
+        Path(opts["json"]).write_text(json.dumps({"options": opts, "runs": results}, indent=1))
         print(f"wrote {opts['json']}")
     return 0
 

@@ -35,3 +35,21 @@ def test_majority_baseline_breaks_ties_the_same_way_every_time():
     assert MajorityBaseline().fit(["a", "b", "c"], [1, 1, 0]).label_ == 1
     with pytest.raises(ValueError):
         MajorityBaseline().fit([], [])
+
+
+def test_notebook_08_builds_the_same_tfidf_pipeline():
+    """Notebook 08 writes the pipeline out; tilnlp.baselines.tfidf_logreg() must stay the same pipeline."""
+    from tilnlp import notebooks as nbs
+
+    [cell] = [c for c in nbs.read(nbs.find("08")).cells if c.get("id") == "6c1e8a4d"]
+    namespace = {}
+    exec(cell.source, namespace)
+    written, ours = namespace["tfidf"], tfidf_logreg()
+    assert [name for name, _ in written.steps] == [name for name, _ in ours.steps] == ["tfidf", "logreg"]
+    for (_, a), (_, b) in zip(written.steps, ours.steps):
+        pa, pb = a.get_params(), b.get_params()
+        for params in (pa, pb):
+            params.pop("preprocessor", None)
+        assert pa == pb
+    text = "Great.<br /><br />LOVED it"
+    assert written.steps[0][1].preprocessor(text) == ours.steps[0][1].preprocessor(text) == "great. loved it"

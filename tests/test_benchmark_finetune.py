@@ -1,64 +1,72 @@
-"""benchmarks/finetune_recipes.py: option parsing and which reviews each mode evaluates on (no training)."""
+"""benchmarks/finetune_recipes.py: which runs of notebook 09 it asks for, and how it compares them (no training here)."""
 import importlib.util
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-from tilnlp.data import load_imdb
-
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "finetune_recipes.py"
+from tilnlp import notebooks as nbs
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("finetune_recipes", SCRIPT)
+    spec = importlib.util.spec_from_file_location("finetune_recipes", ROOT / "benchmarks" / "finetune_recipes.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-@pytest.fixture(scope="module")
-def imdb():
-    return load_imdb("offline")
-
-
 def options(**changes):
-    return {"seed": 42, "n_train": 40, "n_test": 12, "validation": 0, "validation_seed": 42, **changes}
+    return {"training_seeds": [42], "validation": 0, "validation_seed": 42, "overrides": {}, "quick": False, **changes}
 
 
-def test_set_values_are_parsed_as_numbers_or_strings(bench):
-    assert bench._overrides(["learning_rate=1e-4", "per_device_train_batch_size=16",
-                             "train_sampling_strategy=group_by_length"]) == {
-        "learning_rate": 0.0001, "per_device_train_batch_size": 16, "train_sampling_strategy": "group_by_length"}
-    assert bench._overrides([]) == {}
+def test_set_values_are_parsed_as_numbers_booleans_or_strings(bench):
+    assert bench.overrides(["learning_rate=1e-4", "per_device_train_batch_size=16", "bf16=false",
+                            "train_sampling_strategy=group_by_length"]) == {
+        "learning_rate": 0.0001, "per_device_train_batch_size": 16, "bf16": False,
+        "train_sampling_strategy": "group_by_length"}
 
 
-@pytest.mark.parametrize("pair, message", [("learning_rate", "KEY=VALUE"), ("=3", "KEY=VALUE"),
-                                           ("learnig_rate=1e-4", "not a TrainingArguments setting")])
+@pytest.mark.parametrize("pair, message", [("learning_rate", "KEY=VALUE"), ("learnig_rate=1", "not a TrainingArguments")])
 def test_bad_set_is_one_clear_line(bench, pair, message):
     with pytest.raises(SystemExit, match=message):
-        bench._overrides([pair])
+        bench.overrides([pair])
 
 
-def test_without_validation_it_evaluates_on_the_notes_test_reviews(bench, imdb):
-    train, evaluation = bench.select_reviews(imdb, options())
-    assert list(train["text"]) == list(imdb["train"].shuffle(seed=42).select(range(40))["text"])
-    assert list(evaluation["text"]) == list(imdb["test"].shuffle(seed=42).select(range(12))["text"])
+def test_each_seed_runs_the_notes_recipe_and_the_cpu_recipe_at_full_size(bench):
+    plan = bench.runs(options(training_seeds=[42, 43]))
+    assert [(recipe, seed) for recipe, seed, _ in plan] == [("notes", 42), ("cpu", 42), ("notes", 43), ("cpu", 43)]
+    notes, cpu = plan[0][2], plan[1][2]
+    assert (notes["notes_n_train"], notes["notes_n_test"], notes["notes_epochs"]) == (1000, 500, 3)  # the notes' size
+    assert (cpu["n_train"], cpu["n_test"], cpu["epochs"]) == (1000, 500, 3)
+    assert cpu["notes_n_train"] < 100 and notes["n_train"] < 100  # the part not measured runs small
+    assert "validation" not in cpu and not cpu["compare_random_init"]
 
 
-def test_validation_holds_out_training_reviews_and_never_uses_the_test_reviews(bench, imdb):
-    picked = list(imdb["train"].shuffle(seed=42).select(range(40))["text"])
-    train, held_out = bench.select_reviews(imdb, options(validation=10))
-    assert (train.num_rows, held_out.num_rows) == (30, 10)
-    assert not set(train["text"]) & set(held_out["text"])
-    assert sorted(list(train["text"]) + list(held_out["text"])) == sorted(picked)
-    assert not set(held_out["text"]) & set(imdb["test"]["text"])
-    other_train, other_held_out = bench.select_reviews(imdb, options(validation=10, validation_seed=7))
-    assert sorted(list(other_train["text"]) + list(other_held_out["text"])) == sorted(picked)
-    assert set(other_held_out["text"]) != set(held_out["text"])  # another seed, another hold-out
+def test_validation_runs_only_the_cpu_recipe_on_held_out_training_reviews(bench):
+    plan = bench.runs(options(validation=250, validation_seed=7, overrides={"bf16": False}))
+    assert [recipe for recipe, _, _ in plan] == ["cpu"]
+    params = plan[0][2]
+    assert (params["validation"], params["validation_seed"], params["training_changes"]) == (250, 7, {"bf16": False})
 
 
-@pytest.mark.parametrize("size", ["-1", "40", "41"])
+@pytest.mark.parametrize("size", [-1, 1000, 1001])
 def test_validation_size_must_leave_reviews_to_train_on(bench, size):
-    with pytest.raises(SystemExit, match="--validation must be between 1 and --n-train - 1 \\(39\\)"):
-        bench.main(["--n-train", "40", "--validation", size])
+    with pytest.raises(SystemExit, match="--validation must be between 1 and 999"):
+        bench.runs(options(validation=size))
+
+
+def test_every_parameter_the_benchmark_sets_is_a_parameter_of_notebook_09(bench):
+    known = nbs.parameters(nbs.read(bench.NOTEBOOK))
+    plan = bench.runs(options(training_seeds=[42])) + bench.runs(options(validation=20, quick=True))
+    for _, _, params in plan:
+        assert set(params) <= set(known), set(params) - set(known)
+
+
+def test_compare_pairs_the_two_recipes_on_the_same_reviews(bench):
+    notes = {"labels": [1, 0, 1, 1], "predictions": [1, 0, 0, 1], "train_seconds": 700.0}
+    cpu = {"labels": [1, 0, 1, 1], "predictions": [1, 1, 1, 1], "train_seconds": 100.0}
+    result = bench.compare(notes, cpu)
+    assert result["ratio"] == 7.0
+    assert (result["a_only"], result["b_only"], result["both"], result["neither"]) == (1, 1, 2, 0)
+    with pytest.raises(SystemExit, match="different reviews"):
+        bench.compare(notes, {**cpu, "labels": [0, 0, 1, 1]})

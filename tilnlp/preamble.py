@@ -21,6 +21,8 @@ NOISY_WARNINGS = [
     (r"IProgress not found", Warning),
     # huggingface_hub/transformers log this when HF_HUB_OFFLINE is set; the course says so itself.
     (r".*resume_download.*is deprecated", FutureWarning),
+    # The Trainer asks for pinned memory by default; without a GPU PyTorch says it will not pin.
+    (r"'pin_memory' argument is set as true but no accelerator is found", UserWarning),
 ]
 
 

@@ -76,6 +76,13 @@ training: its mean-pooled vectors point in similar directions for almost any two
 worse (Reimers & Gurevych, 2019: Spearman 46.4 for averaged BERT vectors on the STS benchmark, 16.5 for the
 `[CLS]` vector, 77–79 for models trained on sentence pairs). Credit what you see here to that extra
 training, not to pre-training alone."""),
+    (BERT, "pooling"): Effect(
+        en="""The offline stand-in, all-MiniLM-L6-v2, was trained for sentence similarity **with mean
+pooling** (its pooling setting is printed in section 1), so mean pooling has a head start here. The real
+`bert-base-uncased` was never trained for it: its `[CLS]` vector was trained only for next-sentence
+prediction. Measured on the STS benchmark (Reimers & Gurevych, 2019), averaged `bert-base` vectors reach a
+Spearman correlation of 46.4 with human ratings and the `[CLS]` vector 16.5 – mean pooling still wins, but
+neither is a strong sentence embedding without further training."""),
     (BERT, "mlm-head"): Effect(
         en="""The real `bert-base-uncased` checkpoint keeps its pre-trained masked-language-model head, so
 `fill-mask` fills the probes above with sensible words at once, and loading `BertForMaskedLM` reports nothing
