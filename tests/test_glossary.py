@@ -1,4 +1,5 @@
-"""GLOSSARY.md: every entry bilingual with a stable anchor, and every notebook link to it resolves."""
+"""GLOSSARY.md: every entry bilingual – term and definition – with a stable English and Korean anchor,
+and every link to it from an English or a Korean notebook resolves (the Korean ones to Korean anchors)."""
 import re
 
 import pytest
@@ -8,7 +9,7 @@ from tilnlp import notebooks as nbs
 
 GLOSSARY = ROOT / "GLOSSARY.md"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
-ROW = re.compile(r"^\| ((?:<a id=\"[^\"]+\"></a>)+)(.+?) \| (.+?) \| (.+?) \|$")
+ROW = re.compile(r"^\| ((?:<a id=\"[^\"]+\"></a>)+)(.+?) \| <a id=\"([^\"]+)\"></a>(.+?) \| (.+?) \| (.+?) \|$")
 ANCHOR = re.compile(r'<a id="([^"]+)"></a>')
 LINK = re.compile(r"""(?:\]\(|href=")([^)"\s]*GLOSSARY\.md)(?:#([^)"\s]*))?""")  # markdown or HTML links
 
@@ -20,19 +21,23 @@ learning-rate warm-up accuracy confusion-matrix baseline tf-idf seed autograd no
 stand-in offline-profile preset""".split()
 
 
-def entries() -> list[tuple[list[str], str, str, str]]:
-    """(anchors, English term, Korean term, definition) for every glossary row."""
+def entries() -> list[tuple[list[str], str, str, str, str, str]]:
+    """(English anchors, English term, Korean anchor, Korean term, definition, Korean definition) per row."""
     rows = []
     for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
         match = ROW.match(line)
         if match:
-            anchors, english, korean, definition = match.groups()
-            rows.append((ANCHOR.findall(anchors), english, korean, definition))
+            anchors, english, korean_anchor, korean, definition, korean_definition = match.groups()
+            rows.append((ANCHOR.findall(anchors), english, korean_anchor, korean, definition, korean_definition))
     return rows
 
 
 def anchors() -> set[str]:
     return {a for row in entries() for a in row[0]}
+
+
+def korean_anchors() -> set[str]:
+    return {row[2] for row in entries()}
 
 
 def test_every_table_row_is_an_entry_with_an_anchor():
@@ -41,17 +46,22 @@ def test_every_table_row_is_an_entry_with_an_anchor():
     assert len(rows) == len(entries()) >= 90
 
 
-def test_each_entry_has_an_english_term_a_korean_term_and_a_one_line_definition():
-    for ids, english, korean, definition in entries():
+def test_each_entry_has_both_terms_and_a_one_line_definition_in_both_languages():
+    for ids, english, _, korean, definition, korean_definition in entries():
         assert re.search(r"[A-Za-z]", english) and not HANGUL.search(english), ids
         assert HANGUL.search(korean), f"{ids[0]} has no Korean term: {korean!r}"
         assert len(definition.split()) >= 5 and definition.endswith("."), ids
+        assert len(HANGUL.findall(korean_definition)) >= 8, f"{ids[0]} has no Korean definition: {korean_definition!r}"
+        assert korean_definition.rstrip().endswith((".", "다.", "요.")), ids
 
 
 def test_anchors_are_unique_and_url_safe():
     ids = [a for row in entries() for a in row[0]]
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", a) for a in ids), ids
+    korean = [row[2] for row in entries()]
+    assert len(korean) == len(set(korean)) and not set(korean) & set(ids)
+    assert all(re.fullmatch(r"[\uac00-\ud7a3a-z0-9]+(-[\uac00-\ud7a3a-z0-9]+)*", a) for a in korean), korean
 
 
 def test_the_issue_terms_are_all_there():
@@ -60,7 +70,7 @@ def test_the_issue_terms_are_all_there():
 
 
 def test_the_study_notes_korean_terms_are_used():
-    korean = {row[0][0]: row[2] for row in entries()}
+    korean = {row[0][0]: row[3] for row in entries()}
     expected = {"embedding": "임베딩", "fine-tuning": "파인튜닝", "pre-training": "사전 학습",
                 "masking": "마스킹", "similarity": "유사도", "cosine-similarity": "코사인 유사도",
                 "euclidean-distance": "유클리디안 거리", "epoch": "에포크", "batch": "배치"}
@@ -73,14 +83,16 @@ def test_each_section_lists_exactly_its_anchors():
     assert len(sections) >= 6
     for section in sections:
         listed = set(re.findall(r"`#([a-z0-9-]+)`", section))
-        assert listed == set(ANCHOR.findall(section)), section.splitlines()[0]
+        english = {a for line in section.splitlines() if ROW.match(line) for a in ANCHOR.findall(ROW.match(line).group(1))}
+        assert listed == english, section.splitlines()[0]
 
 
 def _glossary_links():
-    for path in nbs.course_notebooks():
-        for i, cell in enumerate(nbs.read(path).cells):
-            for target, anchor in LINK.findall(cell.source):
-                yield path, i, target, anchor
+    for lang in nbs.LANGS:
+        for path in nbs.course_notebooks(nbs.lang_dir(lang)):
+            for i, cell in enumerate(nbs.read(path).cells):
+                for target, anchor in LINK.findall(cell.source):
+                    yield path, i, target, anchor
 
 
 @pytest.mark.parametrize("path, cell, target, anchor",
@@ -88,8 +100,20 @@ def _glossary_links():
                           for link in _glossary_links()])
 def test_every_notebook_glossary_link_resolves(path, cell, target, anchor):
     assert (path.parent / target).resolve() == GLOSSARY.resolve(), f"{path.name} cell {cell} links {target}"
-    assert not anchor or anchor in anchors(), f"{path.name} cell {cell}: no anchor #{anchor} in GLOSSARY.md"
+    korean = path.parent.name == "ko"
+    wanted = korean_anchors() if korean else anchors()
+    assert not anchor or anchor in wanted, \
+        f"{path.parent.name}/{path.name} cell {cell}: no {'Korean ' if korean else ''}anchor #{anchor} in GLOSSARY.md"
 
 
-def test_the_first_notebook_links_the_glossary():
-    assert any(path.name == "00_setup_and_tour.ipynb" for path, *_ in _glossary_links())
+def test_the_first_notebook_links_the_glossary_in_both_languages():
+    assert {path.parent.name for path, *_ in _glossary_links() if path.name == "00_setup_and_tour.ipynb"} == \
+        {"notebooks", "ko"}
+
+
+def test_korean_links_go_to_the_korean_anchor_of_the_same_entry():
+    from tilnlp.translation import glossary_anchors
+
+    mapping = glossary_anchors()
+    for ids, _, korean_anchor, *_ in entries():
+        assert all(mapping[a] == korean_anchor for a in ids)

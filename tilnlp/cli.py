@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="fill in the exercise solutions and fail on a wrong answer (what CI checks)")
     run.add_argument("--html", action="store_true",
                      help="also write an HTML page per notebook and an index.html next to the executed copies")
+    run.add_argument("--lang", choices=nbs.LANGS, default="en",
+                     help="en (default) or ko: the Korean edition, executed into OUT/ko")
 
     sub.add_parser("list", help="the notebooks, one line each")
     sub.add_parser("doctor", help="versions, profile detection, cache and offline assets")
@@ -55,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
                         help="where the site goes (default: the --from folder)")
     student = sub.add_parser("student", help="copies to hand out: no outputs, no solutions, with the glossary")
     student.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/student)")
+    student.add_argument("--lang", choices=nbs.LANGS, default="en", help="en (default) or ko: the Korean edition")
+
+    translate = sub.add_parser("translate", help="(course authors) build the Korean notebooks from i18n/ko/*.md")
+    translate.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
+    mode = translate.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true",
+                      help="only report missing or stale translations and Korean notebooks; exit 1 if any")
+    mode.add_argument("--skeleton", action="store_true",
+                      help="add a TODO section (with the English text) for every cell that needs translating")
 
     clean = sub.add_parser("clean", help="check or strip source notebooks (outputs, counts, paths)")
     clean.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
@@ -76,10 +87,11 @@ def _params(pairs: list[str]) -> dict[str, object]:
     return out
 
 
-def _selected(names: list[str]) -> list[Path]:
-    paths = [nbs.find(n) for n in names] if names else nbs.course_notebooks()
+def _selected(names: list[str], lang: str = "en") -> list[Path]:
+    folder = nbs.lang_dir(lang)
+    paths = [nbs.find(n, folder) for n in names] if names else nbs.course_notebooks(folder)
     if not paths:
-        raise nbs.NotebookError(f"no notebooks found in {nbs.notebooks_dir()}")
+        raise nbs.NotebookError(f"no notebooks found in {folder}" + ("; run `tilnlp translate`" if lang != "en" else ""))
     return paths
 
 
@@ -88,7 +100,7 @@ def cmd_run(args) -> int:
     from .models import resolve_profile
     from .presets import active_preset
 
-    paths = _selected(args.notebooks)
+    paths = _selected(args.notebooks, args.lang)
     given = _params(args.param)
     params = {}
     for path in paths:
@@ -105,7 +117,8 @@ def cmd_run(args) -> int:
         from .models import choose_source
 
         choose_source("hub", cached=False)  # raises a ProfileError when the hub does not answer
-    out = args.out or build_dir("executed")
+    site_root = args.out or build_dir("executed")
+    out = site_root / args.lang if args.lang != "en" else site_root
     with runner.claim(out):
         print(f"tilnlp run: {len(paths)} notebook(s), preset {preset}, profile {profile}"
               f"{', with solutions' if args.solutions else ''} -> {out}")
@@ -114,7 +127,7 @@ def cmd_run(args) -> int:
         record.record_run(out, results, preset=preset, profile=profile, solutions=args.solutions)
         print(runner.summary(results))
         if args.html:
-            print(f"HTML: {site.export(out)}")
+            print(f"HTML: {site.export(site_root)}")
     return 0 if all(r.status == "passed" for r in results) else 1
 
 
@@ -187,7 +200,7 @@ def cmd_student(args) -> int:
     from .site import GLOSSARY
 
     out = args.out or build_dir("student")
-    written = student.student_copies(out)
+    written = student.student_copies(out, args.lang)
     notebooks = sum(p.suffix == ".ipynb" for p in written)
     extra = " + GLOSSARY.md" if any(p.name == GLOSSARY for p in written) else ""
     print(f"student copies: {notebooks} notebook(s){extra} -> {out} (no outputs, no solutions)")
@@ -200,8 +213,28 @@ def cmd_bless(args) -> int:
     return 0 if bless(_selected(args.notebooks)) else 1
 
 
+def cmd_translate(args) -> int:
+    from . import translation
+
+    paths = _selected(args.notebooks)
+    if args.skeleton:
+        for path in paths:
+            print(f"wrote {translation.skeleton(path).relative_to(nbs.project_root())}")
+        return 0
+    if args.check:
+        found = translation.check(paths)
+        for line in found:
+            print(line)
+        print(f"{len(found)} problem(s) in the Korean edition" if found else "the Korean edition is complete and current")
+        return 1 if found else 0
+    for target in translation.generate(paths):
+        print(f"wrote {target.relative_to(nbs.project_root())}")
+    return 0
+
+
 COMMANDS = {"run": cmd_run, "list": cmd_list, "doctor": cmd_doctor, "prefetch": cmd_prefetch,
-            "cache": cmd_cache, "clean": cmd_clean, "bless": cmd_bless, "export": cmd_export, "student": cmd_student}
+            "cache": cmd_cache, "clean": cmd_clean, "bless": cmd_bless, "export": cmd_export, "student": cmd_student,
+            "translate": cmd_translate}
 
 
 def main(argv: list[str] | None = None) -> int:

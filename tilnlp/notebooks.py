@@ -32,9 +32,19 @@ def course_notebooks(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if _NAME.match(p.name))
 
 
+LANGS = ("en", "ko")
+
+
+def lang_dir(lang: str = "en") -> Path:
+    """The folder of the course's notebooks in ``lang``: ``notebooks/`` (English) or ``notebooks/ko/``."""
+    if lang not in LANGS:
+        raise NotebookError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
+    return notebooks_dir() if lang == "en" else notebooks_dir() / lang
+
+
 def is_course_notebook(path: Path) -> bool:
-    """Whether ``path`` is one of the course's numbered notebooks (``notebooks/NN_name.ipynb``)."""
-    return bool(_NAME.match(path.name)) and path.parent.resolve() == notebooks_dir().resolve()
+    """Whether ``path`` is one of the course's numbered notebooks, English or Korean."""
+    return bool(_NAME.match(path.name)) and any(path.parent.resolve() == lang_dir(lang).resolve() for lang in LANGS)
 
 
 def find(name: str, folder: Path | None = None) -> Path:

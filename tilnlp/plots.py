@@ -6,9 +6,44 @@ notebook can add a title, lines or labels afterwards.  The course style comes fr
 """
 from __future__ import annotations
 
+import importlib.util
 import textwrap
+from pathlib import Path
 
 import numpy as np
+
+HANGUL_FONT = "NanumGothic"
+
+
+def hangul_font_path() -> Path | None:
+    """NanumGothic.ttf from the koreanize-matplotlib package (None when it is not installed).
+
+    Found without importing the package: importing it changes matplotlib's global settings.
+    """
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "fonts" / f"{HANGUL_FONT}.ttf"
+        if path.is_file():
+            return path
+    return None
+
+
+def use_hangul_font() -> bool:
+    """Let every plot draw Hangul: NanumGothic joins matplotlib's fonts as a fallback after the
+    usual one, so Latin text looks as before and Korean labels get real glyphs, not boxes."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    path = hangul_font_path()
+    if path is None:
+        return False
+    for face in sorted(path.parent.glob(f"{HANGUL_FONT}*.ttf")):  # regular and bold (titles are bold)
+        font_manager.fontManager.addfont(str(face))
+    families = [f for f in matplotlib.rcParams["font.family"] if f != HANGUL_FONT]
+    if families == ["sans-serif"]:
+        families = [matplotlib.rcParams["font.sans-serif"][0]]  # the usual font first (DejaVu Sans) ...
+    matplotlib.rcParams["font.family"] = families + [HANGUL_FONT]  # ... then Hangul for what it lacks
+    return True
 
 
 def _axes(ax, figsize=None):

@@ -63,9 +63,13 @@ def versions() -> dict[str, str]:
 
 
 def use_style() -> None:
+    """The course's plot style, with a Hangul font as fallback (Korean labels draw real glyphs)."""
     import matplotlib.pyplot as plt
 
+    from .plots import use_hangul_font
+
     plt.style.use(STYLE)
+    use_hangul_font()
 
 
 def setup(seed: int = 42, profile: str | None = None, quiet: bool = False) -> Course:

@@ -126,8 +126,10 @@ def claim(out_dir: Path):
 
 
 def solutions_path(path: Path) -> Path:
-    """The worked solutions of the notebook at ``path``: ``solutions/<stem>.py`` beside the course's notebooks."""
-    return path.parent / "solutions" / f"{path.stem}.py"
+    """The worked solutions of the notebook at ``path``: ``solutions/<stem>.py`` beside it – for a Korean
+    notebook (``notebooks/ko/``, the same code) the English notebook's."""
+    folder = path.parent.parent if path.parent.name == "ko" else path.parent
+    return folder / "solutions" / f"{path.stem}.py"
 
 
 def with_solutions(nb, path: Path):

@@ -5,6 +5,11 @@
 linking back to ``index.html``, which lists every notebook with its description and run
 (from :mod:`tilnlp.record`).  Links are relative, so the folder opens from disk or can be
 hosted as it is; links to the glossary point at its page in the site.
+
+Both languages: executed Korean notebooks in ``<folder>/ko`` (``tilnlp run --lang ko``) become
+``ko/*.html`` with their own index, and every page links to the same page in the other language.
+The site carries a Hangul font (NanumGothic, from ``koreanize-matplotlib``), so Korean text
+renders on machines that have none.
 """
 from __future__ import annotations
 
@@ -21,6 +26,22 @@ from .record import read_record
 
 GLOSSARY = "GLOSSARY.md"
 GLOSSARY_PAGE = "glossary.html"
+FONT = "fonts/NanumGothic.ttf"  # in the site, for Korean text
+
+UI = {  # the site's own words, per language
+    "en": {"all": "All notebooks", "copy": "executed .ipynb", "glossary": "glossary (English–한국어)",
+           "other": "한국어", "title": "tilnlp · Hugging Face Transformers basics", "notebooks": "notebooks",
+           "passed": "passed", "in_all": "s in all", "last_run": "last run",
+           "columns": ("notebook", "what you do", "status", "time", "profile", "preset"),
+           "footer": "Executed notebooks, one page each; every number on them was computed by the run shown "
+                     "here. Made with <code>tilnlp run --html</code>."},
+    "ko": {"all": "모든 노트북", "copy": "실행된 .ipynb", "glossary": "용어집 (English–한국어)",
+           "other": "English", "title": "tilnlp · 허깅페이스 트랜스포머 기초", "notebooks": "개 노트북",
+           "passed": "통과", "in_all": "초", "last_run": "마지막 실행",
+           "columns": ("노트북", "내용", "상태", "시간", "프로필", "프리셋"),
+           "footer": "실행된 노트북을 한 쪽에 하나씩 담았습니다. 모든 숫자는 여기 표시된 실행에서 계산되었습니다. "
+                     "<code>tilnlp run --lang ko --html</code>로 만들었습니다."},
+}
 
 
 @dataclass
@@ -135,12 +156,16 @@ def _seconds(seconds: float | None) -> str:
     return "—" if seconds is None else f"{seconds:.1f} s"
 
 
-def _header(entry: Entry, prev: Entry | None, nxt: Entry | None) -> str:
-    esc = html.escape
-    parts = ['<nav class="tilnlp-bar">', '<a href="index.html">&uarr; All notebooks</a>',
+def _header(entry: Entry, prev: Entry | None, nxt: Entry | None, lang: str = "en", other: str | None = None) -> str:
+    """The bar above a page: back to the index, the run, the download, neighbours, the other language."""
+    esc, ui = html.escape, UI[lang]
+    parts = ['<nav class="tilnlp-bar">', f'<a href="index.html">&uarr; {ui["all"]}</a>',
              f"<span>{_status(entry.status)} {_seconds(entry.seconds)} &middot; profile {esc(entry.profile)}"
              f" &middot; preset {esc(entry.preset)}</span>",
-             f'<a href="{esc(entry.notebook)}.ipynb" download>executed .ipynb</a>', '<span class="spacer"></span>']
+             f'<a href="{esc(entry.notebook)}.ipynb" download>{ui["copy"]}</a>', '<span class="spacer"></span>']
+    if other:
+        parts.append(f'<a class="lang-switch" href="{esc(other)}" hreflang="{"en" if lang == "ko" else "ko"}">'
+                     f'{ui["other"]}</a>')
     if prev:
         parts.append(f'<a href="{esc(prev.page)}">&larr; {esc(prev.notebook)}</a>')
     if nxt:
@@ -152,18 +177,24 @@ def _header(entry: Entry, prev: Entry | None, nxt: Entry | None) -> str:
 
 
 _NOTEBOOK_LINK = re.compile(r'(\]\(|href=")(?:\./)?(\d\d_[a-z0-9_]+)\.ipynb\b')
-_GLOSSARY_LINK = re.compile(r'(\]\(|href=")\.\./GLOSSARY\.md\b')
+_GLOSSARY_LINK = re.compile(r'(\]\(|href=")((?:\.\./)+)GLOSSARY\.md\b')
 
 
 def relink(text: str, stems: set[str], glossary: bool) -> str:
     """Markdown (or HTML) ``text`` with links to sibling notebooks and to the glossary
-    pointing at their pages in the site (``02_x.ipynb#a`` -> ``02_x.html#a``)."""
+    pointing at their pages in the site (``02_x.ipynb#a`` -> ``02_x.html#a``).
+
+    An English notebook links ``../GLOSSARY.md`` and its page sits beside ``glossary.html``; a
+    Korean one links ``../../GLOSSARY.md`` and its page sits in ``ko/``: one ``../`` fewer either way.
+    """
     def notebook(match):
         opener, stem = match.groups()
         return f"{opener}{stem}.html" if stem in stems else match.group(0)
 
     text = _NOTEBOOK_LINK.sub(notebook, text)
-    return _GLOSSARY_LINK.sub(lambda m: m.group(1) + GLOSSARY_PAGE, text) if glossary else text
+    if not glossary:
+        return text
+    return _GLOSSARY_LINK.sub(lambda m: m.group(1) + m.group(2)[3:] + GLOSSARY_PAGE, text)
 
 
 def _relinked(nb, stems: set[str], glossary: bool):
@@ -174,6 +205,27 @@ def _relinked(nb, stems: set[str], glossary: bool):
     return view
 
 
+def _font_css(depth: int) -> str:
+    """A Hangul font for Korean text (NanumGothic in the site's fonts/), after the usual fonts."""
+    url = "../" * depth + FONT
+    return (f'@font-face {{ font-family: "NanumGothic"; src: url("{url}") format("truetype"); }}\n'
+            ':root { --jp-content-font-family: system-ui, -apple-system, "Segoe UI", Roboto, "NanumGothic", sans-serif;\n'
+            '  --jp-ui-font-family: system-ui, -apple-system, "Segoe UI", Roboto, "NanumGothic", sans-serif; }\n'
+            'body, .tilnlp-bar { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "NanumGothic", sans-serif; }\n')
+
+
+def _copy_font(out: Path) -> bool:
+    """Put NanumGothic (shipped by koreanize-matplotlib) into ``out/fonts``; False when it is not installed."""
+    from .plots import hangul_font_path
+
+    source = hangul_font_path()
+    if source is None:
+        return False
+    make_folder((out / FONT).parent)
+    shutil.copyfile(source, out / FONT)
+    return True
+
+
 def _exporter():
     import jinja2
     from nbconvert import HTMLExporter
@@ -182,16 +234,20 @@ def _exporter():
                         extra_loaders=[jinja2.DictLoader({"tilnlp_page.html.j2": _PAGE_TEMPLATE})])
 
 
-def notebook_page(exporter, nb, entry: Entry, prev: Entry | None, nxt: Entry | None) -> str:
-    resources = {"metadata": {"name": entry.title}, "tilnlp_css": _CSS, "tilnlp_header": _header(entry, prev, nxt)}
+def notebook_page(exporter, nb, entry: Entry, prev: Entry | None, nxt: Entry | None, lang: str = "en",
+                  other: str | None = None) -> str:
+    depth = 1 if lang == "ko" else 0
+    resources = {"metadata": {"name": entry.title}, "tilnlp_css": _CSS + _font_css(depth),
+                 "tilnlp_header": _header(entry, prev, nxt, lang, other)}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{lang}"', body, count=1)
 
 
-def _shell(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+def _shell(title: str, body: str, lang: str = "en", depth: int = 0) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{_INDEX_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<title>{html.escape(title)}</title>\n<style>{_INDEX_CSS}{_font_css(depth)}</style>\n</head>\n"
+            f"<body>\n{body}\n</body>\n</html>\n")
 
 
 def _row(entry: Entry) -> str:
@@ -203,22 +259,25 @@ def _row(entry: Entry) -> str:
             f"<td>{esc(entry.profile)}</td><td>{esc(entry.preset)}</td></tr>")
 
 
-def index_page(entries: list[Entry], glossary: bool) -> str:
+def index_page(entries: list[Entry], glossary: bool, lang: str = "en", other: str | None = None) -> str:
+    ui = UI[lang]
+    depth = 1 if lang == "ko" else 0
     passed = sum(e.status == "passed" for e in entries)
     total = sum(e.seconds or 0 for e in entries)
     finished = max((e.finished for e in entries if e.finished), default="")
-    summary = f"{len(entries)} notebooks &middot; {passed} passed &middot; {total:.0f} s in all"
+    summary = f"{len(entries)} {ui['notebooks']} &middot; {passed} {ui['passed']} &middot; {total:.0f} {ui['in_all']}"
     if finished:
-        summary += f" &middot; last run {html.escape(finished.replace('T', ' '))}"
+        summary += f" &middot; {ui['last_run']} {html.escape(finished.replace('T', ' '))}"
     if glossary:
-        summary += f' &middot; <a href="{GLOSSARY_PAGE}">glossary (English–한국어)</a>'
+        summary += f' &middot; <a href="{"../" * depth}{GLOSSARY_PAGE}">{ui["glossary"]}</a>'
+    if other:
+        summary += f' &middot; <a class="lang-switch" href="{other}">{ui["other"]}</a>'
     rows = "\n".join(_row(e) for e in entries)
-    body = (f"<h1>tilnlp &middot; Hugging Face Transformers basics</h1>\n<p class=\"summary\">{summary}</p>\n"
-            f"<table>\n<thead><tr><th>notebook</th><th>what you do</th><th>status</th><th>time</th>"
-            f"<th>profile</th><th>preset</th></tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n"
-            f"<footer>Executed notebooks, one page each; every number on them was computed by the run "
-            f"shown here. Made with <code>tilnlp run --html</code>.</footer>")
-    return _shell("tilnlp · executed notebooks", body)
+    heads = "".join(f"<th>{c}</th>" for c in ui["columns"])
+    body = (f"<h1>{ui['title']}</h1>\n<p class=\"summary\">{summary}</p>\n"
+            f"<table>\n<thead><tr>{heads}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n"
+            f"<footer>{ui['footer']}</footer>")
+    return _shell(ui["title"], body, lang, depth)
 
 
 def glossary_page(markdown: str) -> str:
@@ -242,34 +301,47 @@ def _entries(src: Path) -> tuple[list[Entry], dict]:
     return entries, notebooks
 
 
-def _write_pages(entries: list[Entry], notebooks: dict, src: Path, out: Path, glossary: bool) -> None:
+def _write_pages(entries: list[Entry], notebooks: dict, src: Path, out: Path, glossary: bool, lang: str,
+                 others: set[str]) -> None:
+    """One page per executed notebook; ``others``: the notebooks that have a page in the other language."""
     exporter = _exporter()
     pages = [e for e in entries if e.has_copy]
     stems = {e.notebook for e in pages}
     for i, entry in enumerate(pages):
         prev, nxt = (pages[i - 1] if i else None), (pages[i + 1] if i + 1 < len(pages) else None)
+        other = (f"../{entry.page}" if lang == "ko" else f"ko/{entry.page}") if entry.notebook in others else None
         nb = _relinked(notebooks[entry.notebook], stems, glossary)
-        (out / entry.page).write_text(notebook_page(exporter, nb, entry, prev, nxt), encoding="utf-8")
+        (out / entry.page).write_text(notebook_page(exporter, nb, entry, prev, nxt, lang, other), encoding="utf-8")
         if out.resolve() != src.resolve():  # the site offers the executed notebooks for download
             shutil.copyfile(src / f"{entry.notebook}.ipynb", out / f"{entry.notebook}.ipynb")
 
 
 def export(src: Path, out: Path | None = None, glossary: Path | None = None) -> Path:
-    """Write the site for the executed notebooks in ``src`` into ``out`` (default: ``src``).
+    """Write the site for the executed notebooks in ``src`` (and ``src/ko``) into ``out`` (default: ``src``).
 
-    Returns the path of ``index.html``.  ``glossary`` (default: the project's GLOSSARY.md,
-    when it exists) becomes ``glossary.html``, and notebook links to it point there.
+    Returns the path of the top ``index.html`` (the English one, or the Korean one when only Korean
+    notebooks were executed).  ``glossary`` (default: the project's GLOSSARY.md, when it exists)
+    becomes ``glossary.html``, and notebook links to it point there.
     """
     out = out or src
-    if not src.is_dir() or not nbs.course_notebooks(src):
+    folders = {lang: folder for lang, folder in (("en", src), ("ko", src / "ko"))
+               if folder.is_dir() and nbs.course_notebooks(folder)}
+    if not folders:
         raise nbs.NotebookError(f"no executed notebooks in {src}: run `tilnlp run` first, or name the folder with --from")
     glossary = glossary or project_root() / GLOSSARY
     has_glossary = glossary.is_file()
-    entries, notebooks = _entries(src)
+    found = {lang: _entries(folder) for lang, folder in folders.items()}
+    stems = {lang: {e.notebook for e in entries if e.has_copy} for lang, (entries, _) in found.items()}
     make_folder(out)
-    _write_pages(entries, notebooks, src, out, has_glossary)
+    _copy_font(out)
+    indexes = {}
+    for lang, (entries, notebooks) in found.items():
+        other_lang = "en" if lang == "ko" else "ko"
+        target = make_folder(out / "ko") if lang == "ko" else out
+        _write_pages(entries, notebooks, folders[lang], target, has_glossary, lang, stems.get(other_lang, set()))
+        other_index = ("../index.html" if lang == "ko" else "ko/index.html") if other_lang in found else None
+        indexes[lang] = target / "index.html"
+        indexes[lang].write_text(index_page(entries, has_glossary, lang, other_index), encoding="utf-8")
     if has_glossary:
         (out / GLOSSARY_PAGE).write_text(glossary_page(glossary.read_text(encoding="utf-8")), encoding="utf-8")
-    index = out / "index.html"
-    index.write_text(index_page(entries, has_glossary), encoding="utf-8")
-    return index
+    return indexes.get("en") or indexes["ko"]

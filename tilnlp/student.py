@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from . import notebooks as nbs
-from .paths import make_folder, notebooks_dir, project_root
+from .paths import make_folder, project_root
 from .site import GLOSSARY
 
 
@@ -22,20 +22,21 @@ def student_copy(nb):
     return nb
 
 
-def student_copies(out: Path) -> list[Path]:
-    """Write student copies of every course notebook to ``out/notebooks/``, GLOSSARY.md to ``out/``.
+def student_copies(out: Path, lang: str = "en") -> list[Path]:
+    """Write student copies of the course's notebooks to ``out/notebooks/`` (Korean: ``out/notebooks/ko/``)
+    and GLOSSARY.md to ``out/``.
 
-    The layout mirrors the course's, so the notebooks' ``../GLOSSARY.md#term`` links work.
-    The solutions are not copied.
+    The layout mirrors the course's, so the notebooks' glossary links (``../GLOSSARY.md#term``,
+    ``../../GLOSSARY.md#용어`` from the Korean ones) work.  The solutions are not copied.
     """
-    sources = notebooks_dir()
-    dest = out / "notebooks"
+    sources = nbs.lang_dir(lang)
+    dest = out / "notebooks" / (lang if lang != "en" else "")
     if dest.resolve() == sources.resolve():
         raise nbs.NotebookError(f"{out} is the course folder itself: student copies would overwrite "
                                 f"the sources; choose another --out")
-    paths = nbs.course_notebooks()
+    paths = nbs.course_notebooks(sources)
     if not paths:
-        raise nbs.NotebookError(f"no notebooks found in {sources}")
+        raise nbs.NotebookError(f"no notebooks found in {sources}" + ("; run `tilnlp translate`" if lang != "en" else ""))
     make_folder(out)
     make_folder(dest)
     written = []
