@@ -125,6 +125,43 @@ def test_export_to_another_folder_takes_the_executed_notebooks_along(site, tmp_p
     assert (out / "00_first.ipynb").read_bytes() == (site / "00_first.ipynb").read_bytes()
 
 
+def korean(folder: Path, stem: str) -> Path:
+    """An executed Korean notebook, linking the glossary as the Korean edition does (one folder deeper)."""
+    title = new_markdown_cell(f"# {stem[:2]} · 제목 {stem}\n\n[토큰](../../GLOSSARY.md#토큰)을 보세요.")
+    nb = new_notebook(cells=[title])
+    nb.metadata["tilnlp"] = {"description": "첫 번째 노트북", "lang": "ko"}
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{stem}.ipynb"
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_both_languages_get_pages_indexes_and_a_switch_between_them(site):
+    korean(site / "ko", "00_first")
+    record.record_run(site / "ko", [Result("00_first", "passed", 1.5, site / "ko" / "00_first.ipynb")],
+                      preset="ci", profile="offline")
+    assert export(site) == site / "index.html"
+    english, page = (site / "00_first.html").read_text(encoding="utf-8"), (site / "ko" / "00_first.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in english and '<html lang="ko"' in page
+    assert 'class="lang-switch" href="ko/00_first.html" hreflang="ko">한국어</a>' in english
+    assert 'class="lang-switch" href="../00_first.html" hreflang="en">English</a>' in page
+    assert "lang-switch" not in (site / "01_next.html").read_text(encoding="utf-8")  # no Korean copy of 01 ran
+    assert 'href="../glossary.html#%ED%86%A0%ED%81%B0"' in page and "모든 노트북" in page  # #토큰, percent-encoded
+    index = (site / "ko" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ko">' in index and 'href="../index.html">English</a>' in index and "첫 번째 노트북" in index
+    assert 'href="ko/index.html">한국어</a>' in (site / "index.html").read_text(encoding="utf-8")
+    # the Hangul font travels with the site, and both pages point at it
+    assert (site / "fonts" / "NanumGothic.ttf").stat().st_size > 1_000_000
+    assert 'url("fonts/NanumGothic.ttf")' in english and 'url("../fonts/NanumGothic.ttf")' in page
+    assert NETWORK.findall(page) == []
+
+
+def test_a_korean_only_run_makes_a_korean_site(tmp_path):
+    korean(tmp_path / "ko", "00_first")
+    assert export(tmp_path) == tmp_path / "ko" / "index.html"
+    assert not (tmp_path / "index.html").exists()
+
+
 def test_export_without_executed_notebooks_is_one_clear_error(tmp_path):
     proc = tilnlp("export", "--from", str(tmp_path))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -1,5 +1,6 @@
 """Clean sources and student copies: `tilnlp clean --check`, `tilnlp student`, the JupyterLab kernel."""
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -116,3 +117,16 @@ def test_student_out_must_be_a_folder(tmp_path):
     proc = tilnlp("student", "--out", str(target))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr + proc.stdout
     assert proc.stderr.strip() == f"tilnlp: error: {target} is a file, not a folder"
+
+
+def test_student_copies_in_korean_keep_the_layout_the_glossary_links_need(tmp_path):
+    sources = nbs.course_notebooks(nbs.lang_dir("ko"))
+    proc = tilnlp("student", "--lang", "ko", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    copies = sorted((tmp_path / "notebooks" / "ko").glob("*.ipynb"))
+    assert [p.name for p in copies] == [p.name for p in sources] and len(copies) == len(nbs.course_notebooks())
+    assert (tmp_path / "GLOSSARY.md").is_file()
+    first = nbformat.read(str(copies[0]), as_version=4)
+    links = re.findall(r"\]\((\.\./\.\./GLOSSARY\.md)(?:#[^)]*)?\)", "".join(c.source for c in first.cells))
+    assert links and all((copies[0].parent / link).resolve() == (tmp_path / "GLOSSARY.md").resolve() for link in links)
+    assert all(not c.get("outputs") for c in first.cells if c.cell_type == "code")

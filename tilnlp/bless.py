@@ -2,14 +2,15 @@
 
 Each notebook is run offline at CI sizes; the outputs of its checked cells
 (``# NBVAL_CHECK_OUTPUT``) are copied into the source, which is then stored clean.  A
-notebook that does not run cleanly is left exactly as it was.
+notebook that does not run cleanly is left exactly as it was.  The Korean notebook, which
+carries the same checked outputs, is regenerated too when its translation is current.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from . import notebooks as nbs
-from . import runner
+from . import runner, translation
 from .paths import build_dir
 
 

@@ -240,7 +240,7 @@ def notebook_page(exporter, nb, entry: Entry, prev: Entry | None, nxt: Entry | N
     resources = {"metadata": {"name": entry.title}, "tilnlp_css": _CSS + _font_css(depth),
                  "tilnlp_header": _header(entry, prev, nxt, lang, other)}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{lang}"', body, count=1)
+    return re.sub(r"<html\b[^>]*>", f'<html lang="{lang}">', body, count=1)
 
 
 def _shell(title: str, body: str, lang: str = "en", depth: int = 0) -> str:

@@ -36,37 +36,69 @@ like a monkey trying to hide something! He was an adult, so I did my best..."* �
 the text comes from **SmolLM2-135M-Instruct** (135 M parameters, trained on about 2 trillion tokens, then
 instruction-tuned; its weights were stored with 4 bits each and de-quantised here). It writes fluent English
 too, but more like a tidy story-book or an assistant, and never the notes' sentence: every lesson about *how*
-generation works (tokens, `max_length`, decoding, seeds, repetition) holds for both models; the words do not."""),
+generation works (tokens, `max_length`, decoding, seeds, repetition) holds for both models; the words do not.""",
+        ko="""노트는 OpenAI의 GPT-2(파라미터 124 M개, 2019)를 실행해 다음 텍스트를 얻었습니다: *"The Invisible Dragon
+barked at me like a monkey trying to hide something! He was an adult, so I did my best..."* – 무작위로 뽑힌
+샘플 하나입니다. 오프라인에서는 **SmolLM2-135M-Instruct**가 텍스트를 씁니다(파라미터 135 M개, 약 2조 개의
+토큰으로 학습한 뒤 지시문 튜닝(instruction tuning)을 거쳤으며, 가중치는 값마다 4비트로 저장되어 있던 것을
+여기서 역양자화했습니다). 이 모델도 유창한 영어를 쓰지만 깔끔한 동화책이나 어시스턴트에 더 가까운 글을 쓰고,
+노트의 문장은 결코 나오지 않습니다. 생성이 *어떻게* 작동하는지에 관한 내용(토큰, `max_length`, 디코딩, 시드,
+반복)은 모두 두 모델에 똑같이 들어맞지만, 나오는 단어는 그렇지 않습니다."""),
     (GPT2, "tokens"): Effect(
         en="""GPT-2's own tokenizer (OpenAI's 50,257-token byte-level BPE) cuts the notes' prompt into **5**
 tokens – `The`, `ĠInvisible`, `ĠDragon`, `Ġbark`, `ed` (ids 464, 39571, 2851, 21405, 276). SmolLM2's BPE
 works the same way with a smaller vocabulary (49,152 tokens) and splits *Invisible* into `ĠIn` + `visible`:
 6 tokens. The ids differ completely – each model has its own vocabulary – so token counts and ids printed
-here are SmolLM2's."""),
+here are SmolLM2's.""",
+        ko="""GPT-2 자신의 토크나이저(OpenAI의 50,257개 토큰짜리 바이트 수준 BPE)는 노트의 프롬프트를 **5**개
+토큰으로 자릅니다 – `The`, `ĠInvisible`, `ĠDragon`, `Ġbark`, `ed`(ID 464, 39571, 2851, 21405, 276). SmolLM2의
+BPE도 같은 방식으로 작동하지만 어휘가 더 작고(49,152개 토큰) *Invisible*을 `ĠIn` + `visible`로 나누므로
+6개 토큰이 됩니다. ID는 완전히 다릅니다 – 모델마다 자기 어휘가 있기 때문입니다 – 그러므로 여기에 출력되는
+토큰 수와 ID는 SmolLM2의 것입니다."""),
     (SENTIMENT, "hate-rodrigo"): Effect(
         en="""The notes' default model – DistilBERT fine-tuned on SST-2, 67 M parameters – said `NEGATIVE`
 with a score of **0.9987** for *"hate rodrigo"*. Offline the pipeline runs the course's stand-in:
 all-MiniLM-L6-v2 fine-tuned here on the 1,000 IMDb training reviews. Same labels, same kind of answer,
 a different score: scores are the softmax of one particular model's logits, so two models rarely agree to
-three decimals even when they agree on the label."""),
+three decimals even when they agree on the label.""",
+        ko="""노트의 기본 모델인 DistilBERT(SST-2로 파인튜닝한 모델, 파라미터 67 M개)는 입력 문장(*"hate rodrigo"*)에
+점수 **0.9987**로 `NEGATIVE`라고 답했습니다. 오프라인에서는 파이프라인이 이 과정의 대체 모델을 실행합니다.
+IMDb 훈련 리뷰 1,000개로 여기서 파인튜닝한 all-MiniLM-L6-v2입니다. 레이블도, 답의 형태도 같지만 점수는
+다릅니다. 점수는 어느 한 모델의 로짓에 소프트맥스를 적용한 값이므로, 두 모델은 레이블이 같을 때에도 소수점
+셋째 자리까지 일치하는 일이 드뭅니다."""),
     (SENTIMENT, "accuracy"): Effect(
         en="""These 200 Pang & Lee sentences are *not* unseen data for the real default model: SST-2, its
 training set, was built from the same Rotten Tomatoes snippets that Pang & Lee collected (Socher et al., 2013),
 so its accuracy here would be flattering. The offline stand-in never saw them: it was trained on IMDb reviews,
 and its recipe was chosen on reviews held out of its own training set – so the number above is an honest
-estimate for it."""),
+estimate for it.""",
+        ko="""이 Pang & Lee 문장 200개는 실제 기본 모델에게는 처음 보는 데이터가 *아닙니다*. 그 모델의 훈련
+데이터인 SST-2는 Pang & Lee가 모은 것과 같은 Rotten Tomatoes 발췌문으로 만들어졌으므로(Socher et al., 2013),
+여기서 잰 그 모델의 정확도는 실제보다 후하게 나올 것입니다. 오프라인 대체 모델은 이 문장들을 본 적이 없습니다.
+IMDb 리뷰로 학습했고, 학습 방법(레시피)도 자기 훈련 데이터에서 떼어 둔 리뷰로 골랐습니다 – 그러므로 위의
+수치는 이 모델에 대한 정직한 추정치입니다."""),
     (ROBERTA, "head"): Effect(
         en="""Offline, `roberta-base` is stood in by a BERT-architecture encoder (all-MiniLM-L6-v2), whose
 classification head is one layer: 2 new tensors, `classifier.weight` and `classifier.bias`. The real
 `roberta-base` gets a two-layer head – **4** new tensors, `classifier.dense.weight`, `classifier.dense.bias`,
 `classifier.out_proj.weight`, `classifier.out_proj.bias` – and its report also lists the weights of its
 pre-training head as unused. The notes saw `LABEL_1` with **0.56**; here the label and score come
-from another random head. The lesson is the same for both: the head is new and random."""),
+from another random head. The lesson is the same for both: the head is new and random.""",
+        ko="""오프라인에서는 BERT 구조의 인코더(all-MiniLM-L6-v2)가 `roberta-base`를 대신하며, 이 인코더의
+분류 헤드는 층 하나입니다. 새 텐서는 `classifier.weight`와 `classifier.bias`, 2개입니다. 실제 `roberta-base`는
+두 층짜리 헤드를 받습니다 – 새 텐서 **4**개, `classifier.dense.weight`, `classifier.dense.bias`,
+`classifier.out_proj.weight`, `classifier.out_proj.bias` – 그리고 불러올 때의 보고에는 사전 학습 헤드의
+가중치도 쓰이지 않은 가중치로 나옵니다. 노트에서는 `LABEL_1`과 **0.56**이 나왔지만, 여기서는 또 다른
+무작위 헤드가 레이블과 점수를 냅니다. 교훈은 두 모델 모두 같습니다: 헤드는 새로 만들어진 무작위 헤드입니다."""),
     (BERT, "token-table"): Effect(
         en="""Offline this table belongs to all-MiniLM-L6-v2: the same 30,522-token vocabulary as
 `bert-base-uncased`, but 384 numbers per token instead of 768, and weights that were distilled from a larger
 model and then trained further on sentence pairs. The neighbour lists are this model's; `bert-base-uncased`'s
-own table gives similar, not identical, lists."""),
+own table gives similar, not identical, lists.""",
+        ko="""오프라인에서 이 표는 all-MiniLM-L6-v2의 것입니다. `bert-base-uncased`와 같은 30,522개 토큰의
+어휘를 쓰지만, 토큰마다 숫자가 768개가 아니라 384개이고, 가중치는 더 큰 모델에서 증류(distillation)한 뒤
+문장 쌍으로 더 학습한 것입니다. 이웃 목록도 이 모델의 것이며, `bert-base-uncased` 자신의 표로는 비슷하지만
+똑같지는 않은 목록이 나옵니다."""),
     (BERT, "sentence-similarity"): Effect(
         en="""This comparison is where the stand-in differs most. all-MiniLM-L6-v2 was trained further, after
 pre-training, on about a billion sentence pairs so that the mean of its token vectors *is* a good sentence
@@ -75,35 +107,65 @@ training: its mean-pooled vectors point in similar directions for almost any two
 **0.7213** for the king and the queen sentences), and as sentence embeddings they rank sentence pairs much
 worse (Reimers & Gurevych, 2019: Spearman 46.4 for averaged BERT vectors on the STS benchmark, 16.5 for the
 `[CLS]` vector, 77–79 for models trained on sentence pairs). Credit what you see here to that extra
-training, not to pre-training alone."""),
+training, not to pre-training alone.""",
+        ko="""대체 모델이 가장 크게 다른 곳이 바로 이 비교입니다. all-MiniLM-L6-v2는 사전 학습 뒤에 약
+10억 개의 문장 쌍으로 더 학습해서, 토큰 벡터의 평균이 *그 자체로* 좋은 문장 임베딩이 되도록 만들어졌습니다 –
+서로 관련 없는 문장은 코사인이 낮고, 같은 뜻을 달리 표현한 문장(paraphrase)은 높습니다. 실제
+`bert-base-uncased`는 그런 학습을 받지 않았습니다. 그 평균 풀링 벡터는 거의 어떤 두 문장이든 비슷한 방향을
+가리키고(노트에서는 왕 문장과 여왕 문장에 대해 **0.7213**이 나왔습니다), 문장 임베딩으로 쓰면 문장 쌍의
+순위를 훨씬 못하게 매깁니다(Reimers & Gurevych, 2019: STS 벤치마크에서 평균한 BERT 벡터는 Spearman 46.4,
+`[CLS]` 벡터는 16.5, 문장 쌍으로 학습한 모델은 77–79). 여기서 보이는 결과는 사전 학습만의 공이 아니라 그
+추가 학습 덕분으로 보아야 합니다."""),
     (BERT, "pooling"): Effect(
         en="""The offline stand-in, all-MiniLM-L6-v2, was trained for sentence similarity **with mean
 pooling** (its pooling setting is printed in section 1), so mean pooling has a head start here. The real
 `bert-base-uncased` was never trained for it: its `[CLS]` vector was trained only for next-sentence
 prediction. Measured on the STS benchmark (Reimers & Gurevych, 2019), averaged `bert-base` vectors reach a
 Spearman correlation of 46.4 with human ratings and the `[CLS]` vector 16.5 – mean pooling still wins, but
-neither is a strong sentence embedding without further training."""),
+neither is a strong sentence embedding without further training.""",
+        ko="""오프라인 대체 모델인 all-MiniLM-L6-v2는 **평균 풀링으로** 문장 유사도를 학습했으므로(풀링 설정은
+1절에서 출력됩니다), 여기서는 평균 풀링이 유리한 자리에서 출발합니다. 실제 `bert-base-uncased`는 그런 학습을
+받은 적이 없습니다. 그 `[CLS]` 벡터는 다음 문장 예측을 위해서만 학습되었습니다. STS 벤치마크에서 측정하면
+(Reimers & Gurevych, 2019), 평균한 `bert-base` 벡터는 사람의 평가와의 Spearman 상관계수가 46.4, `[CLS]`
+벡터는 16.5입니다 – 평균 풀링이 여전히 이기지만, 추가 학습 없이는 둘 다 좋은 문장 임베딩이 아닙니다."""),
     (BERT, "mlm-head"): Effect(
         en="""The real `bert-base-uncased` checkpoint keeps its pre-trained masked-language-model head, so
 `fill-mask` fills the probes above with sensible words at once, and loading `BertForMaskedLM` reports nothing
 missing. The offline encoder was saved without that head, which is why this notebook trains a new one – and
-why, with a network, you should compare: minutes on 270 articles against days on billions of words."""),
+why, with a network, you should compare: minutes on 270 articles against days on billions of words.""",
+        ko="""실제 `bert-base-uncased` 체크포인트에는 사전 학습된 마스크 언어 모델 헤드가 그대로 있어서,
+`fill-mask`가 위의 확인용 문장(probe)을 곧바로 그럴듯한 단어로 채우고, `BertForMaskedLM`을 불러와도 빠진
+가중치가 없다고 나옵니다. 오프라인 인코더는 그 헤드 없이 저장되었습니다. 그래서 이 노트북은 헤드를 새로
+학습시킵니다. 네트워크가 있다면 실제 모델과 비교해 보아야 하는 이유도 여기에 있습니다: 한쪽은 기사 270개로
+몇 분, 다른 쪽은 수십억 개의 단어로 며칠을 학습했습니다."""),
     (BERT, "nsp"): Effect(
         en="""The real `bert-base-uncased` has its trained NSP classifier (`cls.seq_relationship`) and gets most
 of these pairs right with it. The offline encoder has none – and it was trained further on sentence pairs
 (paraphrases, questions and answers), so its cosine similarity is a better topic detector than plain BERT's
 mean-pooled vectors would be. The shortcut is real; how well cosine alone does here owes part of its score to
-that extra training."""),
+that extra training.""",
+        ko="""실제 `bert-base-uncased`에는 학습된 NSP 분류기(`cls.seq_relationship`)가 있어서, 그것으로 이 문장
+쌍의 대부분을 맞힙니다. 오프라인 인코더에는 NSP 분류기가 없습니다 – 게다가 문장 쌍(같은 뜻의 다른 표현, 질문과
+답)으로 더 학습했기 때문에, 그 코사인 유사도는 평범한 BERT의 평균 풀링 벡터로 잰 코사인보다 주제를 더 잘
+가려냅니다. 주제만 보는 지름길은 실제로 통하지만, 여기서 코사인만으로 얻은 점수의 일부는 그 추가 학습 덕분입니다."""),
     (BERT, "size"): Effect(
         en="""Offline, `bert-base-uncased` is all-MiniLM-L6-v2: 6 layers of 384 numbers, 22.7 M parameters.
 The real model has 12 layers of 768, 110 M parameters – each token costs about 8 times more arithmetic – so
 the notes' loops take several times longer with it. An untrained head is at chance with either model; after
-fine-tuning, the bigger model usually ends a few points higher."""),
+fine-tuning, the bigger model usually ends a few points higher.""",
+        ko="""오프라인에서 `bert-base-uncased`는 all-MiniLM-L6-v2입니다: 숫자 384개짜리 층 6개, 파라미터 22.7 M개.
+실제 모델은 768개짜리 층 12개, 파라미터 110 M개로 토큰 하나에 드는 연산이 약 8배 많아서, 실제 모델로는
+노트의 반복문이 몇 배 더 오래 걸립니다. 학습되지 않은 헤드는 어느 모델에서나 우연 수준이고, 파인튜닝 뒤에는 보통
+큰 모델이 몇 포인트 더 높은 정확도로 끝납니다."""),
     (IMDB, "sample"): Effect(
         en="""Offline, `imdb` is a vendored sample of 2,000 real reviews from the same data set (Maas et al.,
 2011): 1,000 for training and 1,000 for testing, instead of 25,000 each. The notes' `shuffle(seed=42)` then
 picks other reviews than it picked for them, so the numbers here are not the notes' numbers – the sizes (1,000
-training and 500 test reviews) are the same."""),
+training and 500 test reviews) are the same.""",
+        ko="""오프라인에서 `imdb`는 같은 데이터셋(Maas et al., 2011)에서 뽑아 과정에 함께 넣어 둔 실제 리뷰
+2,000개의 샘플입니다. 각각 25,000개가 아니라 훈련용 1,000개와 평가용 1,000개입니다. 그래서 노트의
+`shuffle(seed=42)`가 노트에서와는 다른 리뷰를 고르므로, 여기 나오는 수치는 노트의 수치가 아닙니다 – 크기(훈련
+리뷰 1,000개와 평가 리뷰 500개)는 같습니다."""),
 }
 
 
