@@ -1,11 +1,17 @@
-"""pytest plugin of the course: each course notebook is executed once, by nbval, with its exercises solved.
+"""pytest plugin of the course: each course notebook is executed at most once, with its exercises solved.
 
-nbval runs every code cell of ``notebooks/NN_name.ipynb`` in a fresh kernel and compares the
-outputs of the checked cells (``# NBVAL_CHECK_OUTPUT``; the other cells must only run without
-error, as with ``--nbval-lax``).  Before that, each exercise cell gets its worked solution and a
-tempting wrong answer from ``notebooks/solutions/NN_name.py`` (see ``tilnlp.exercises``), and the
-kernel runs in strict mode: a wrong solution, or a check that accepts the wrong answer, fails
-that cell.  One execution per notebook checks both the expected outputs and the exercises.
+nbval runs every code cell of ``notebooks/NN_name.ipynb`` (and of the Korean ``notebooks/ko/``
+copy) in a fresh kernel and compares the outputs of the checked cells (``# NBVAL_CHECK_OUTPUT``;
+the other cells must only run without error, as with ``--nbval-lax``).  Before that, each
+exercise cell gets its worked solution and a tempting wrong answer from
+``notebooks/solutions/NN_name.py`` (see ``tilnlp.exercises``), and the kernel runs in strict
+mode: a wrong solution, or a check that accepts the wrong answer, fails that cell.
+
+An English notebook that ``tilnlp run`` has just executed – passed, offline, at CI sizes, from
+exactly these sources (the run record's fingerprint) – is not executed again: its checked cells'
+outputs in ``build/executed/`` are compared with the expected ones instead.  Its Korean copy,
+which has the same code, is executed with the exercises solved.  (CI runs ``tilnlp run`` and
+then ``pytest``, so each notebook runs once per language.)
 """
 import os
 
@@ -45,8 +51,72 @@ class SolvedNotebook(IPyNbFile):
             yield item
 
 
+def _comparable(outputs) -> list:
+    """What nbval compares of a cell's outputs: streams' text, and results' data without images."""
+    out = []
+    for o in outputs:
+        if o.get("output_type") == "stream":
+            out.append(("stream", o.get("name"), o.get("text")))
+        elif o.get("output_type") in ("execute_result", "display_data"):
+            out.append(("data", {k: v for k, v in o.get("data", {}).items() if not k.startswith("image/")}))
+        elif o.get("output_type") == "error":
+            out.append(("error", o.get("ename"), o.get("evalue")))
+    return out
+
+
+class CheckedOutput(pytest.Item):
+    """One checked cell of a notebook executed by ``tilnlp run``: its outputs must be the stored ones."""
+
+    def __init__(self, *, cell, executed, **kwargs):
+        super().__init__(**kwargs)
+        self.cell, self.executed = cell, executed
+
+    def runtest(self):
+        assert _comparable(self.executed.outputs) == _comparable(self.cell.outputs), \
+            f"checked cell {self.cell.id}: the run printed something else than the notebook expects"
+
+    def reportinfo(self):
+        return self.path, None, f"{self.name} (from the fresh tilnlp run)"
+
+
+class ExecutedNotebook(pytest.File):
+    """A course notebook that a fresh ``tilnlp run`` executed: compare, do not execute again."""
+
+    def __init__(self, *, executed, **kwargs):
+        super().__init__(**kwargs)
+        self.executed_copy = executed
+
+    def collect(self):
+        from tilnlp import notebooks as nbs
+
+        ran = {c.id: c for c in nbs.read(self.executed_copy).cells}
+        for i, cell in enumerate(nbs.read(self.path).cells):
+            if nbs.is_checked(cell):
+                item = CheckedOutput.from_parent(self, name=f"Cell {i}", cell=cell, executed=ran[cell.id])
+                item.add_marker(pytest.mark.slow)
+                yield item
+
+
+def fresh_run(path):
+    """The executed copy of ``path`` in ``build/executed`` when a passing ``tilnlp run`` made it offline,
+    at CI sizes, from these very sources (same fingerprint); else None."""
+    from tilnlp.paths import build_dir
+    from tilnlp.record import fingerprint, read_record
+
+    folder = build_dir("executed") / ("ko" if path.parent.name == "ko" else "")
+    entry = read_record(folder).get(path.stem, {})
+    copy = folder / path.name
+    fresh = (entry.get("status") == "passed" and (entry.get("preset"), entry.get("profile")) == ("ci", "offline")
+             and entry.get("fingerprint") == fingerprint(path) and copy.is_file())
+    return copy if fresh else None
+
+
 def pytest_collect_file(file_path, parent):
     from tilnlp.notebooks import is_course_notebook
 
-    if is_course_notebook(file_path):
-        return SolvedNotebook.from_parent(parent, path=file_path)
+    if not is_course_notebook(file_path):
+        return None
+    executed = fresh_run(file_path) if file_path.parent.name != "ko" else None
+    if executed is not None:
+        return ExecutedNotebook.from_parent(parent, path=file_path, executed=executed)
+    return SolvedNotebook.from_parent(parent, path=file_path)

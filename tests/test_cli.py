@@ -244,17 +244,3 @@ def test_a_passing_run_prints_no_error_line_when_its_kernel_shuts_down(tmp_path)
     assert "1/1 passed" in proc.stdout
     assert not [line for line in (proc.stdout + proc.stderr).splitlines() if "ERROR" in line], proc.stderr
 
-
-@pytest.mark.slow
-def test_run_in_korean_executes_the_korean_notebook_into_its_own_folder(tmp_path):
-    proc = tilnlp("run", "00", "--lang", "ko", "--preset", "ci", "--profile", "offline", "--out", str(tmp_path),
-                  "-p", "n_preview=1")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    executed = json.loads((tmp_path / "ko" / "00_setup_and_tour.ipynb").read_text())
-    assert executed["metadata"]["tilnlp"]["lang"] == "ko"
-    markdown = "".join("".join(c["source"]) for c in executed["cells"] if c["cell_type"] == "markdown")
-    assert re.search(r"[\uac00-\ud7a3]", markdown)
-    notes = "".join(str(o.get("data", {}).get("text/markdown", "")) for c in executed["cells"] for o in c.get("outputs", []))
-    assert "오프라인 대체 모델: 달라지는 점" in notes  # the kernel ran in notebooks/ko: the notes speak Korean
-    assert json.loads((tmp_path / "ko" / "run.json").read_text())["notebooks"]["00_setup_and_tour"]["status"] == "passed"
-    assert not (tmp_path / "00_setup_and_tour.ipynb").exists()

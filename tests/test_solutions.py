@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import nbformat.v4
 from nbformat.v4 import new_code_cell, new_notebook
 from conftest import ROOT, tilnlp
 
@@ -143,3 +144,34 @@ def test_pytest_runs_course_notebooks_with_their_exercises_solved(tmp_path):
     assert failed == ["42_wrong.ipynb", "43_lax.ipynb"], proc.stdout[-3000:]
     assert "1 passed" in proc.stdout and "does not pass its check" in proc.stdout
     assert "accepts the wrong answer 7" in proc.stdout
+
+
+@pytest.mark.slow
+def test_pytest_reuses_a_fresh_tilnlp_run_instead_of_executing_again(tmp_path):
+    """After `tilnlp run` (CI does it first), pytest compares the run's checked outputs instead of
+    executing the notebook again – and executes it when the sources changed since."""
+    (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
+    (tmp_path / "conftest.py").write_text((ROOT / "conftest.py").read_text())
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    path = _exercise_notebook(notebooks, "41_checked", "answer_1 = 2 * 3")
+    nb = nbs.read(path)
+    checked = new_code_cell(f"{nbs.CHECK_MARK}\nprint(6 * 7)", execution_count=1)
+    checked.outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
+    nb.cells.insert(0, checked)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbs.write(nb, path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    pytest_args = [sys.executable, "-m", "pytest", "-q", "-rA", "notebooks"]
+
+    run = tilnlp("run", "--preset", "ci", "--profile", "offline", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    reused = subprocess.run(pytest_args, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
+    assert reused.returncode == 0, reused.stdout[-2000:]
+    assert "1 passed" in reused.stdout and "PASSED notebooks/41_checked.ipynb::Cell 0" in reused.stdout
+
+    nb.cells[0].outputs[0]["text"] = "43\n"  # the expected output changes: the sources no longer match the run
+    nbs.write(nb, path)
+    executed = subprocess.run(pytest_args, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
+    assert executed.returncode == 1 and "FAILED notebooks/41_checked.ipynb::Cell 0" in executed.stdout
+    assert "1 failed, 1 passed" in executed.stdout  # nbval executed both code cells: the exercise cell passed

@@ -6,6 +6,7 @@ HTML site (:mod:`tilnlp.site`) reads it back.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,18 @@ from pathlib import Path
 from . import notebooks as nbs
 
 RECORD = "run.json"
+
+
+def fingerprint(notebook: Path) -> str:
+    """A hash of everything an execution of ``notebook`` depends on in this project: the notebook
+    itself and the course package (code, plot style, data).  Two runs with the same fingerprint ran
+    the same thing; the test suite uses it to reuse a fresh ``tilnlp run`` instead of executing again."""
+    digest = hashlib.sha256(Path(notebook).read_bytes())
+    package = Path(__file__).resolve().parent
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def read_record(folder: Path) -> dict[str, dict]:
@@ -39,7 +52,8 @@ def record_run(out_dir: Path, results, *, preset: str, profile: str, solutions: 
             continue
         notebooks[result.notebook] = {
             "status": result.status, "seconds": round(result.seconds, 1), "profile": profile,
-            "preset": preset, "solutions": solutions, "error": result.error, "finished": finished}
+            "preset": preset, "solutions": solutions, "error": result.error, "finished": finished,
+            "fingerprint": getattr(result, "fingerprint", "")}
     path = out_dir / RECORD
     path.write_text(json.dumps({"notebooks": notebooks}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import notebooks as nbs
+from .record import fingerprint
 from .errors import UserError
 from .locks import Busy, exclusive
 from .paths import make_folder
@@ -30,6 +31,7 @@ class Result:
     seconds: float
     output: Path | None
     error: str = ""
+    fingerprint: str = ""  # of what was executed (record.fingerprint): the notebook and the course's code
 
 
 class _SeriesBar:
@@ -209,7 +211,8 @@ def run(paths: list[Path], out_dir: Path, params: dict[str, dict], preset: str |
                     pm.execute_notebook(str(src), str(output), parameters=params.get(path.stem, {}),
                                         engine_name=engine, progress_bar=False, cwd=str(path.parent),
                                         kernel_name="python3", kernel_manager_class=manager_class)
-                results.append(Result(path.stem, "passed", time.perf_counter() - start, output))
+                results.append(Result(path.stem, "passed", time.perf_counter() - start, output,
+                                      fingerprint=fingerprint(path)))
             except PapermillExecutionError as exc:
                 line, cell = _error_line(exc)
                 where = f"cell [{cell}]" if cell else "a cell"

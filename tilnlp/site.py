@@ -28,20 +28,24 @@ GLOSSARY = "GLOSSARY.md"
 GLOSSARY_PAGE = "glossary.html"
 FONT = "fonts/NanumGothic.ttf"  # in the site, for Korean text
 
-UI = {  # the site's own words, per language
-    "en": {"all": "All notebooks", "copy": "executed .ipynb", "glossary": "glossary (English–한국어)",
-           "other": "한국어", "title": "tilnlp · Hugging Face Transformers basics", "notebooks": "notebooks",
-           "passed": "passed", "in_all": "s in all", "last_run": "last run",
-           "columns": ("notebook", "what you do", "status", "time", "profile", "preset"),
-           "footer": "Executed notebooks, one page each; every number on them was computed by the run shown "
-                     "here. Made with <code>tilnlp run --html</code>."},
-    "ko": {"all": "모든 노트북", "copy": "실행된 .ipynb", "glossary": "용어집 (English–한국어)",
-           "other": "English", "title": "tilnlp · 허깅페이스 트랜스포머 기초", "notebooks": "개 노트북",
-           "passed": "통과", "in_all": "초", "last_run": "마지막 실행",
-           "columns": ("노트북", "내용", "상태", "시간", "프로필", "프리셋"),
-           "footer": "실행된 노트북을 한 쪽에 하나씩 담았습니다. 모든 숫자는 여기 표시된 실행에서 계산되었습니다. "
-                     "<code>tilnlp run --lang ko --html</code>로 만들었습니다."},
+WORDS = {  # the site's own words: (English, Korean)
+    "all": ("All notebooks", "모든 노트북"),
+    "copy": ("executed .ipynb", "실행된 .ipynb"),
+    "glossary": ("glossary (English–한국어)", "용어집 (English–한국어)"),
+    "other": ("한국어", "English"),  # the link to the other language
+    "title": ("tilnlp · Hugging Face Transformers basics", "tilnlp · 허깅페이스 트랜스포머 기초"),
+    "notebooks": ("notebooks", "개 노트북"),
+    "passed": ("passed", "통과"),
+    "in_all": ("s in all", "초"),
+    "last_run": ("last run", "마지막 실행"),
+    "columns": (("notebook", "what you do", "status", "time", "profile", "preset"),
+                ("노트북", "내용", "상태", "시간", "프로필", "프리셋")),
+    "footer": ("Executed notebooks, one page each; every number on them was computed by the run shown here. "
+               "Made with <code>tilnlp run --html</code>.",
+               "실행된 노트북을 한 쪽에 하나씩 담았습니다. 모든 숫자는 여기 표시된 실행에서 계산되었습니다. "
+               "<code>tilnlp run --lang ko --html</code>로 만들었습니다."),
 }
+UI = {lang: {key: words[i] for key, words in WORDS.items()} for i, lang in enumerate(("en", "ko"))}
 
 
 @dataclass
