@@ -107,3 +107,17 @@ def test_write_then_read_round_trips(tmp_path):
     nb = _nb(PARAMS)
     nbs.write(nb, tmp_path / "00_x.ipynb")
     assert nbformat.read(str(tmp_path / "00_x.ipynb"), as_version=4).cells[0].source == PARAMS.source
+
+
+def test_every_code_cell_is_valid_python():
+    """A syntax error is found here in a second, not after minutes of executing the notebook."""
+    import ast
+
+    for lang in nbs.LANGS:
+        for path in nbs.course_notebooks(nbs.lang_dir(lang)):
+            for cell in nbs.read(path).cells:
+                if cell.cell_type == "code":
+                    try:
+                        ast.parse(cell.source)
+                    except SyntaxError as exc:
+                        pytest.fail(f"{path.parent.name}/{path.name} cell {cell.id}: {exc}")
