@@ -151,7 +151,11 @@ def test_both_languages_get_pages_indexes_and_a_switch_between_them(site):
     assert '<html lang="ko">' in index and 'href="../index.html">English</a>' in index and "첫 번째 노트북" in index
     assert 'href="ko/index.html">한국어</a>' in (site / "index.html").read_text(encoding="utf-8")
     # the Hangul font travels with the site, and both pages point at it
-    assert (site / "fonts" / "NanumGothic.ttf").stat().st_size > 1_000_000
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(site / "fonts" / "NanumGothic.ttf")
+    assert font.getBestCmap()[ord("한")] and not [tag for tag in font.keys() if tag.startswith("TSI")]  # Chromium rejects TSI
+    assert "unicode-range: U+1100-11FF" in page  # the font serves Hangul; Latin text keeps the system font
     assert 'url("fonts/NanumGothic.ttf")' in english and 'url("../fonts/NanumGothic.ttf")' in page
     assert NETWORK.findall(page) == []
 

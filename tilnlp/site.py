@@ -209,24 +209,44 @@ def _relinked(nb, stems: set[str], glossary: bool):
     return view
 
 
+# Hangul syllables and jamo: only these characters take the site's font; Latin text keeps the usual ones
+HANGUL_RANGES = "U+1100-11FF, U+3130-318F, U+A960-A97F, U+AC00-D7AF, U+D7B0-D7FF"
+_FAMILIES = 'tilnlp-hangul, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
+
+
 def _font_css(depth: int) -> str:
-    """A Hangul font for Korean text (NanumGothic in the site's fonts/), after the usual fonts."""
+    """A Hangul font for Korean text: an installed NanumGothic, else the copy in the site's fonts/.
+
+    It leads every font list but covers Hangul only (``unicode-range``): a fallback family after
+    ``system-ui`` is never reached for characters the system font lacks (Chromium draws boxes).
+    """
     url = "../" * depth + FONT
-    return (f'@font-face {{ font-family: "NanumGothic"; src: url("{url}") format("truetype"); }}\n'
-            ':root { --jp-content-font-family: system-ui, -apple-system, "Segoe UI", Roboto, "NanumGothic", sans-serif;\n'
-            '  --jp-ui-font-family: system-ui, -apple-system, "Segoe UI", Roboto, "NanumGothic", sans-serif; }\n'
-            'body, .tilnlp-bar { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "NanumGothic", sans-serif; }\n')
+    return (f'@font-face {{ font-family: tilnlp-hangul; src: local("NanumGothic"), url("{url}") format("truetype");\n'
+            f'  unicode-range: {HANGUL_RANGES}; }}\n'
+            f':root {{ --jp-content-font-family: {_FAMILIES};\n  --jp-ui-font-family: {_FAMILIES}; }}\n'
+            f'body, .tilnlp-bar {{ font-family: {_FAMILIES}; }}\n')
 
 
 def _copy_font(out: Path) -> bool:
-    """Put NanumGothic (shipped by koreanize-matplotlib) into ``out/fonts``; False when it is not installed."""
+    """Put NanumGothic (shipped by koreanize-matplotlib) into ``out/fonts``; False when it is not installed.
+
+    The shipped file carries empty VTT source tables (``TSI0``-``TSI5``, left by a font editor);
+    browsers' font sanitiser rejects the whole font for them, so the copy goes without them.
+    """
+    from fontTools.ttLib import TTFont
+
     from .plots import hangul_font_path
 
     source = hangul_font_path()
     if source is None:
         return False
     make_folder((out / FONT).parent)
-    shutil.copyfile(source, out / FONT)
+    font = TTFont(source)
+    for table in [tag for tag in font.keys() if tag.startswith("TSI")]:
+        del font[table]
+    partial = (out / FONT).with_suffix(".partial")
+    font.save(partial)
+    partial.replace(out / FONT)
     return True
 
 
