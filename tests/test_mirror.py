@@ -18,8 +18,9 @@ from conftest import ROOT, assert_one_clear_error, hub_env, tilnlp
 from tilnlp import cache, doctor, mirror, models
 from tilnlp.models import ProfileError, choose_source
 
-SNAPSHOT = ("from huggingface_hub import snapshot_download; import sys\n"
-            "print(snapshot_download(sys.argv[1], repo_type=sys.argv[2]))")  # prints the snapshot folder
+SNAPSHOTS = ("from huggingface_hub import snapshot_download; import sys\n"  # ARGS: type id type id ...
+             "for repo_type, repo_id in zip(sys.argv[1::2], sys.argv[2::2]):\n"
+             "    print(snapshot_download(repo_id, repo_type=repo_type))")  # one snapshot folder a line
 
 
 def sha256(path: Path) -> str:
@@ -28,6 +29,12 @@ def sha256(path: Path) -> str:
 
 def tree_digests(folder: Path) -> dict[str, str]:
     return {name: sha256(path) for name, path in mirror.folder_files(folder).items()}
+
+
+def snapshots(repos: list[tuple[str, str]], env: dict) -> list[Path]:
+    """``snapshot_download`` of each ``(repo_type, repo_id)`` in a process with ``env``: the snapshot folders."""
+    out = run_python(SNAPSHOTS, *[part for repo in repos for part in repo], env=env).stdout
+    return [Path(line) for line in out.splitlines()[-len(repos):]]
 
 
 def run_python(code: str, *args, env: dict, timeout=300) -> subprocess.CompletedProcess:
@@ -223,8 +230,8 @@ def served(fixture_mirror):
 def test_the_real_clients_download_every_fixture_intact(served, fixture_mirror, tmp_path):
     """snapshot_download, from_pretrained and load_dataset through olah, files byte for byte as built."""
     env = hub_env(served, tmp_path)
-    for repo_type, repo_id in mirror.served_repos(fixture_mirror):
-        snapshot = Path(run_python(SNAPSHOT, repo_id, repo_type, env=env).stdout.strip().splitlines()[-1])
+    repos = mirror.served_repos(fixture_mirror)
+    for (repo_type, repo_id), snapshot in zip(repos, snapshots(repos, env)):
         source = fixture_mirror.parent / "work" / mirror.REPO_TYPES[repo_type] / repo_id
         if repo_id == "imdb":
             source = fixture_mirror.parent / "work" / "datasets" / "stanfordnlp" / "imdb"
@@ -255,8 +262,7 @@ def test_the_notes_old_name_imdb_fails_in_datasets_itself(served, tmp_path):
 def test_mirror_build_from_a_real_hugging_face_cache(served, fixture_mirror, tmp_path):
     """A teacher's HF cache, filled by huggingface_hub itself, becomes a mirror that serves the same files."""
     teacher = hub_env(served, tmp_path / "teacher")
-    for repo_type, repo_id in [("model", "bert-base-uncased"), ("model", "gpt2"), ("dataset", "stanfordnlp/imdb")]:
-        run_python(SNAPSHOT, repo_id, repo_type, env=teacher)
+    snapshots([("model", "bert-base-uncased"), ("model", "gpt2"), ("dataset", "stanfordnlp/imdb")], teacher)
     run_python("from huggingface_hub import hf_hub_download as d; d('roberta-base', 'config.json')", env=teacher)
     hf_cache = tmp_path / "teacher" / "hf-home" / "hub"
     out = tmp_path / "classroom-mirror"
@@ -269,8 +275,7 @@ def test_mirror_build_from_a_real_hugging_face_cache(served, fixture_mirror, tmp
     assert any(p.stat().st_ino in blobs for p in (out / "models" / "bert-base-uncased" / ".git" / "lfs").rglob("*")
                if p.is_file())  # the weights are hard links to the HF cache, not copies
     with mirror.running(out) as url:
-        laptop = hub_env(url, tmp_path / "laptop")
-        snapshot = Path(run_python(SNAPSHOT, "bert-base-uncased", "model", env=laptop).stdout.strip().splitlines()[-1])
+        [snapshot] = snapshots([("model", "bert-base-uncased")], hub_env(url, tmp_path / "laptop"))
     assert tree_digests(snapshot) == tree_digests(fixture_mirror.parent / "work" / "models" / "bert-base-uncased")
 
 
@@ -328,7 +333,10 @@ def test_auto_profile_copies_the_standins_from_the_mirror_instead_of_building(tm
     with mirror.running(out) as url:
         laptop = hub_env(url, tmp_path / "laptop")
         proc = run_python(code, env=laptop)
+        doctor_says = tilnlp("doctor", env=laptop).stdout
     assert proc.stdout.count("instead of building it here") == len(modules)
+    assert f"hub endpoint: {url} (HF_ENDPOINT) | answers: yes" in doctor_says
+    assert doctor_says.count(f"copied from HF_ENDPOINT={url} tilnlp/") == len(modules)
     assert "offline stand-in for gpt2" in proc.stdout
     for module in modules:
         copied = tree_digests(tmp_path / "laptop" / "course-cache" / module.ASSET)
