@@ -151,8 +151,8 @@ def _serves(endpoint: str, repo_type: str, repo_id: str) -> bool | None:
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=5) as response:
             return 200 <= response.status < 300
-    except urllib.error.HTTPError:  # it answered: not this repository (404, or 401 as the hub says it)
-        return False
+    except urllib.error.HTTPError as answer:  # "no such repository": 404, or 401 as the hub says it
+        return False if answer.code in (401, 403, 404) else None
     except (urllib.error.URLError, OSError, ValueError):  # no answer
         return None
 
@@ -241,26 +241,29 @@ def standin_module(model: Model):
     return None
 
 
-def offline_path(model: Model, build: bool = True, from_hub: bool = False) -> Path:
-    """Where the offline stand-in of ``model`` lives (built into the cache if needed).
-
-    With ``from_hub`` (the auto profile), a stand-in not built yet is first copied from the hub
-    endpoint when it serves one (a classroom mirror, see ``tilnlp.mirror``).
-    """
+def offline_path(model: Model, build: bool = True) -> Path:
+    """Where the offline stand-in of ``model`` lives (built into the cache if needed)."""
     module = standin_module(model)
     if module is None:
         return encoder_dir()
-    from .cache import asset_path, is_ready
-
     if not build:
-        return asset_path(module.ASSET)
-    if from_hub and not is_ready(module.ASSET):
-        from .mirror import fetch_standin
+        from .cache import asset_path
 
-        fetched = fetch_standin(module.ASSET)
-        if fetched is not None:
-            return fetched
+        return asset_path(module.ASSET)
     return module.ensure()
+
+
+def standin_from_hub(model: Model) -> Path | None:
+    """``model``'s stand-in copied from the hub endpoint (a classroom mirror, see ``tilnlp.mirror``)
+    when it is not built here yet and the endpoint serves it; ``None`` otherwise."""
+    module = standin_module(model)
+    from .cache import is_ready
+
+    if module is None or is_ready(module.ASSET):
+        return None
+    from .mirror import fetch_standin
+
+    return fetch_standin(module.ASSET)
 
 
 def offline_ready(model: Model) -> bool:
@@ -292,7 +295,9 @@ def resolve(name: str, profile: str | None = None, build: bool = True) -> Resolv
     if source == "hub":
         return Resolved(name, model.real_id, "hub", model.real_id,
                         f"model {model.real_id}: from {endpoint_name()}")
-    path = offline_path(model, build=build, from_hub=prof == "auto")
+    # under the auto profile a stand-in that a mirror serves is copied rather than built
+    fetched = standin_from_hub(model) if build and prof == "auto" else None
+    path = fetched or offline_path(model, build=build)
     note = f"offline stand-in for {model.real_id}: {model.standin}"
     return Resolved(name, model.real_id, "offline", str(path), note)
 
