@@ -2,7 +2,8 @@
 
 The settings are made at import time so the Jupyter kernels that tests start inherit them too.
 Shared helpers (``from conftest import ROOT, tilnlp``): the project folder, and the ``tilnlp``
-command run in a subprocess the way a user runs it.
+command run in a subprocess the way a user runs it; ``hub_env()`` and the ``fixture_mirror``
+fixture for tests of the hub path (an olah mirror of tiny models under the real ids).
 
 Tests that execute notebooks or build a stand-in are marked ``slow``; ``pytest -m "not slow"``
 runs the rest in well under a minute, plain ``pytest`` runs everything.
@@ -38,6 +39,23 @@ def assert_one_clear_error(proc, *fragments):
     assert len(error_lines) == 1, proc.stderr
     for fragment in fragments:
         assert fragment in error_lines[0]
+
+
+def hub_env(endpoint: str, folder: Path) -> dict[str, str]:
+    """The environment of a process that takes the hub path through ``endpoint`` (a mirror on 127.0.0.1),
+    with its own Hugging Face cache and course cache in ``folder``."""
+    return {"HF_ENDPOINT": endpoint, "HF_HUB_OFFLINE": "0", "HF_DATASETS_OFFLINE": "0", "TRANSFORMERS_OFFLINE": "0",
+            "HF_HUB_DISABLE_TELEMETRY": "1", "HF_HOME": str(folder / "hf-home"),
+            "TILNLP_CACHE": str(folder / "course-cache")}
+
+
+@pytest.fixture(scope="session")
+def fixture_mirror(tmp_path_factory) -> Path:
+    """A folder olah serves: tiny models of the real architectures and the imdb sample, under the real ids."""
+    from hub_fixtures import build_mirror
+
+    root = tmp_path_factory.mktemp("fixture-mirror")
+    return build_mirror(root / "mirror", root / "work")
 
 
 @pytest.fixture(autouse=True)

@@ -38,7 +38,6 @@ def test_aliases_and_unknown_names():
 
 def test_auto_falls_back_to_offline_without_hub_or_cache(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    models.hub_reachable.cache_clear()
     assert not models.hub_reachable()
     assert choose_source("auto", cached=False) == "offline"
     assert choose_source("auto", cached=True) == "hub"  # a local HF cache counts as the hub
@@ -62,6 +61,10 @@ def test_in_hf_cache_reads_a_real_cache_layout(tmp_path):
     (snap / "config.json").write_text("{}")
     (tmp_path / "models--gpt2" / "refs").mkdir()
     (tmp_path / "models--gpt2" / "refs" / "main").write_text("abc123")
+    assert not models.in_hf_cache("gpt2", cache_dir=tmp_path)  # a download that broke off: no weights yet
+    (snap / "model.safetensors").write_bytes(b"weights")
+    assert not models.in_hf_cache("gpt2", cache_dir=tmp_path)  # ... nor a tokenizer
+    (snap / "tokenizer.json").write_text("{}")
     assert models.in_hf_cache("gpt2", cache_dir=tmp_path)
     assert not models.in_hf_cache("roberta-base", cache_dir=tmp_path)
 

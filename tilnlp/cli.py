@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import notebooks as nbs
 from .errors import UserError
+from .mirror import DEFAULT_PORT
 from .models import PROFILES
 from .paths import build_dir
 from .presets import PRESETS
@@ -71,6 +72,23 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
     clean.add_argument("--check", action="store_true", help="only report; exit 1 when a notebook is dirty")
 
+    mirror = sub.add_parser("mirror", help="(teachers) serve the course's models and data to a classroom "
+                                           "from this machine, through olah")
+    mirror_actions = mirror.add_subparsers(dest="action", metavar="ACTION", required=True)
+    mbuild = mirror_actions.add_parser("build", help="put the real models and imdb from the Hugging Face cache, and the "
+                                              "built stand-ins, into a mirror folder")
+    mbuild.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="the mirror folder (default: build/mirror)")
+    mbuild.add_argument("--hf-cache", type=Path, default=None, metavar="DIR",
+                        help="the Hugging Face cache to read (default: the one huggingface_hub uses, see HF_HOME)")
+    mserve = mirror_actions.add_parser("serve", help="serve a mirror folder with olah and print the line students set")
+    mserve.add_argument("--from", dest="src", type=Path, default=None, metavar="DIR",
+                        help="the mirror folder (default: build/mirror)")
+    mserve.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on: 0.0.0.0 for every network of this machine (a classroom); "
+                             "default 127.0.0.1, this machine only")
+    mserve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default: {DEFAULT_PORT})")
+
     bless = sub.add_parser("bless", help="(course authors) run notebooks offline at CI sizes and store "
                                          "the outputs of the nbval-checked cells in the sources")
     bless.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
@@ -97,7 +115,7 @@ def _selected(names: list[str], lang: str = "en") -> list[Path]:
 
 def cmd_run(args) -> int:
     from . import record, runner, site
-    from .models import resolve_profile
+    from .models import endpoint_answers, endpoint_name, hub_endpoint, hub_reachable, resolve_profile
     from .presets import active_preset
 
     paths = _selected(args.notebooks, args.lang)
@@ -117,6 +135,7 @@ def cmd_run(args) -> int:
         from .models import choose_source
 
         choose_source("hub", cached=False)  # raises a ProfileError when the hub does not answer
+    hub_at_start = profile != "offline" and hub_reachable()
     site_root = args.out or build_dir("executed")
     out = site_root / args.lang if args.lang != "en" else site_root
     with runner.claim(out):
@@ -128,6 +147,10 @@ def cmd_run(args) -> int:
         print(runner.summary(results))
         if args.html:
             print(f"HTML: {site.export(site_root)}")
+    failed = [r.notebook for r in results if r.status == "failed"]
+    if failed and hub_at_start and not endpoint_answers(hub_endpoint()):
+        raise UserError(f"{endpoint_name()} stopped answering during the run ({len(failed)} notebook(s) failed: "
+                        f"{', '.join(failed)}); start it again, then rerun them (what was downloaded is kept)")
     return 0 if all(r.status == "passed" for r in results) else 1
 
 
@@ -207,6 +230,20 @@ def cmd_student(args) -> int:
     return 0
 
 
+def cmd_mirror(args) -> int:
+    from . import mirror
+
+    if args.action == "serve":
+        return mirror.serve(args.src or build_dir("mirror"), host=args.host, port=args.port)
+    out = args.out or build_dir("mirror")
+    sources = mirror.build(out, hf_cache=args.hf_cache)
+    for line in mirror.build_summary(sources):
+        print(line)
+    print(f"mirror: {len(sources)} repositories in {out}; serve them with "
+          f"`tilnlp mirror serve --from {out} --host 0.0.0.0 --port {DEFAULT_PORT}`")
+    return 0
+
+
 def cmd_bless(args) -> int:
     from .bless import bless
 
@@ -234,7 +271,7 @@ def cmd_translate(args) -> int:
 
 COMMANDS = {"run": cmd_run, "list": cmd_list, "doctor": cmd_doctor, "prefetch": cmd_prefetch,
             "cache": cmd_cache, "clean": cmd_clean, "bless": cmd_bless, "export": cmd_export, "student": cmd_student,
-            "translate": cmd_translate}
+            "translate": cmd_translate, "mirror": cmd_mirror}
 
 
 def main(argv: list[str] | None = None) -> int:

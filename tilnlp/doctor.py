@@ -1,17 +1,22 @@
 """``tilnlp doctor`` and ``tilnlp prefetch``: what is installed, detected and cached."""
 from __future__ import annotations
 
-import importlib
+import os
 
 from . import cache, models
+from .mirror import standin_repo
 from .preamble import versions
 from .presets import active_preset
 
 
-def _standin_module(model: models.Model):
-    if model.offline.startswith("module:"):
-        return importlib.import_module(model.offline.removeprefix("module:"))
-    return None
+def endpoint_line() -> str:
+    """Which Hugging Face endpoint is in use, and whether it answers."""
+    setting = "HF_ENDPOINT" if os.environ.get("HF_ENDPOINT", "").strip() else "the default; HF_ENDPOINT is not set"
+    if models.hub_offline_requested():
+        state = "not asked (HF_HUB_OFFLINE set)"
+    else:
+        state = "yes" if models.hub_reachable() else "no"
+    return f"hub endpoint: {models.hub_endpoint()} ({setting}) | answers: {state}"
 
 
 def _state(name: str, problems: dict[str, list[str]]) -> str:
@@ -25,18 +30,18 @@ def report() -> int:
     """Print what is installed and cached; 1 when a cached asset is damaged, else 0."""
     print("versions: " + " | ".join(f"{k} {v}" for k, v in versions().items()))
     profile = models.resolve_profile()
-    reach = "yes" if models.hub_reachable() else "no"
-    print(f"profile: {profile} (TILNLP_PROFILE) | preset: {active_preset()} | hub reachable: {reach}"
-          f"{' (HF_HUB_OFFLINE set)' if models.hub_offline_requested() else ''}")
+    print(f"profile: {profile} (TILNLP_PROFILE) | preset: {active_preset()}")
+    print(endpoint_line())
     print(f"cache: {cache.cache_dir()}")
-    standins = [m.ASSET for m in map(_standin_module, models.MODELS.values()) if m is not None]
+    standins = [m.ASSET for m in map(models.standin_module, models.MODELS.values()) if m is not None]
     names = set(cache.assets()) | {name for name in standins if cache.asset_path(name).exists()}
     problems = {name: cache.damage(name, checksums=True) for name in sorted(names)}  # every file's sha256
     all_ready = True
     print("models:")
     for model in models.MODELS.values():
-        source = models.choose_source(profile, models.in_hf_cache(model.real_id)) if profile != "hub" else "hub"
-        module = _standin_module(model)
+        cached = models.in_hf_cache(model.real_id)
+        source = models.choose_source(profile, cached, model.real_id) if profile != "hub" else "hub"
+        module = models.standin_module(model)
         if module is None:
             state = "ready" if models.offline_ready(model) else "NOT BUILT"
         else:
@@ -45,10 +50,13 @@ def report() -> int:
         all_ready &= ready
         where = models.offline_path(model, build=False)
         line = f"  {model.real_id:<58} auto->{source:<7} offline stand-in: {state}"
-        if module is not None and ready:
+        if module is not None and state == "NOT BUILT" and models.hub_has(standin_repo(module.ASSET)):
+            line += f" ({models.endpoint_name()} serves it: copied on first use)"
+        elif module is not None and ready:
             info = cache.build_info(module.ASSET) or {}
-            extra = f"built in {info.get('build_seconds', '?')} s, {cache.size_text(cache.folder_size(where))}"
-            line += f" ({extra}; {module.measured(info)})"
+            made = (f"copied from {info['fetched_from']}" if "fetched_from" in info
+                    else f"built in {info.get('build_seconds', '?')} s")
+            line += f" ({made}, {cache.size_text(cache.folder_size(where))}; {module.measured(info)})"
         elif module is None:
             line += f" (packaged: {where})"
         print(line)
@@ -82,7 +90,7 @@ def prefetch(profile: str | None = None) -> int:
             if res.source == "hub":
                 from huggingface_hub import snapshot_download
 
-                snapshot_download(res.real_id)
+                snapshot_download(res.real_id, allow_patterns=list(models.HUB_FILES))
             bar.write(f"{res.real_id}: {res.source} -> {res.path}")
             bar.update()
         bar.set_postfix_str("imdb")

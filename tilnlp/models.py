@@ -6,7 +6,12 @@ Profiles
              local cache; fails with a clear message when neither answers.
 ``offline``  embedded stand-ins that run anywhere (real weights and data wherever they exist).
 ``auto``     (default) per model: the real id when the local HF cache holds it or the hub
-             answers within a second, otherwise the offline stand-in.
+             serves it (answering within a second), otherwise the offline stand-in – copied
+             from the hub endpoint when it serves a built one (a classroom mirror,
+             ``tilnlp.mirror``), else built here.
+
+"The hub" is ``HF_ENDPOINT`` when it is set (huggingface_hub's own setting, e.g. a classroom
+mirror ``http://192.168.1.10:8090``), else https://huggingface.co.
 
 The profile comes from the notebook's ``profile`` parameter, else ``TILNLP_PROFILE``,
 else ``auto``.  Every stand-in is announced in one line naming the real id it replaces.
@@ -15,7 +20,11 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import socket
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +32,13 @@ from . import env
 from .errors import UserError
 
 PROFILES = ("auto", "hub", "offline")
-HUB_HOST = ("huggingface.co", 443)
+DEFAULT_ENDPOINT = "https://huggingface.co"
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
+                "pytorch_model.bin.index.json")
+TOKENIZER_FILES = ("tokenizer.json", "vocab.json", "vocab.txt", "tokenizer.model", "spiece.model")
+# What from_pretrained reads of the course's models (configs, tokenizers, safetensors weights);
+# a hub repository also holds the same weights for TensorFlow, Flax, ONNX, Core ML, ...
+HUB_FILES = ("*.json", "*.txt", "*.model", "*.jinja", "*.safetensors")
 
 
 class ProfileError(UserError):
@@ -96,56 +111,141 @@ def hub_offline_requested() -> bool:
     return any(env.flag(v) for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"))
 
 
-@functools.lru_cache(maxsize=1)
+def hub_endpoint() -> str:
+    """The Hugging Face endpoint in use: ``HF_ENDPOINT`` when set, else https://huggingface.co."""
+    return os.environ.get("HF_ENDPOINT", "").strip().rstrip("/") or DEFAULT_ENDPOINT
+
+
+def endpoint_name() -> str:
+    """The endpoint as messages name it: ``HF_ENDPOINT=<url>`` when set (the setting to check), else the hub."""
+    return f"HF_ENDPOINT={hub_endpoint()}" if os.environ.get("HF_ENDPOINT", "").strip() else "the Hugging Face Hub"
+
+
+def endpoint_answers(endpoint: str, timeout: float = 1.0) -> bool:
+    """True when ``endpoint``'s host accepts a TCP connection within ``timeout`` seconds."""
+    url = urllib.parse.urlsplit(endpoint)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname or "", port), timeout=timeout).close()
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+_endpoint_answered = functools.lru_cache(maxsize=8)(endpoint_answers)  # once per process and endpoint
+
+
 def hub_reachable(timeout: float = 1.0) -> bool:
-    """True when the hub answers a TCP connection within ``timeout`` seconds (cached)."""
+    """True when the hub endpoint (``HF_ENDPOINT`` or huggingface.co) answers, and no offline flag is set.
+
+    The answer is kept for the process (a notebook's kernel): asked again, it costs nothing.
+    """
     if hub_offline_requested():
         return False
+    return _endpoint_answered(hub_endpoint(), timeout)
+
+
+@functools.lru_cache(maxsize=64)
+def _serves(endpoint: str, repo_type: str, repo_id: str) -> bool | None:
+    url = f"{endpoint}/api/{repo_type}s/{repo_id}/revision/main"
     try:
-        socket.create_connection(HUB_HOST, timeout=timeout).close()
-        return True
-    except OSError:
-        return False
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=5) as response:
+            return 200 <= response.status < 300
+    except urllib.error.HTTPError as answer:  # "no such repository": 404, or 401 as the hub says it
+        return False if answer.code in (401, 403, 404) else None
+    except (urllib.error.URLError, OSError, ValueError):  # no answer
+        return None
+
+
+def hub_serves(repo_id: str, repo_type: str = "model") -> bool | None:
+    """Whether the hub endpoint serves ``repo_id``: True, False, or None when it does not answer.
+
+    One HEAD request on ``/api/<type>s/<id>/revision/main``, asked once per process.
+    """
+    return _serves(hub_endpoint(), repo_type, repo_id) if hub_reachable() else None
+
+
+def hub_has(repo_id: str, repo_type: str = "model") -> bool:
+    """True when the hub endpoint answers and serves ``repo_id``."""
+    return bool(hub_serves(repo_id, repo_type))
+
+
+def _cached(repo_id: str, names, cache_dir=None) -> bool:
+    from huggingface_hub import try_to_load_from_cache
+
+    return any(isinstance(try_to_load_from_cache(repo_id, name, cache_dir=cache_dir), str) for name in names)
 
 
 def in_hf_cache(real_id: str, cache_dir=None) -> bool:
-    """True when the local Hugging Face cache already holds ``real_id``'s config."""
-    try:
-        from huggingface_hub import try_to_load_from_cache
+    """True when the local Hugging Face cache holds ``real_id``'s config, weights and tokenizer.
 
-        return isinstance(try_to_load_from_cache(real_id, "config.json", cache_dir=cache_dir), str)
+    A download that broke off may have left some files without the others: that model is
+    not in the cache yet (it needs the hub once more).
+    """
+    try:
+        return all(_cached(real_id, names, cache_dir) for names in (("config.json",), WEIGHT_FILES, TOKENIZER_FILES))
     except Exception:  # an unreadable cache is the same as no cache here
         return False
 
 
-def imdb_in_hf_cache() -> bool:
+def imdb_in_hf_cache(cache_dir=None) -> bool:
+    """True when the local Hugging Face cache holds the imdb data set: its card and train and test files."""
     from huggingface_hub import scan_cache_dir
 
+    from .data import IMDB_REPO_IDS
+
     try:
-        return any(repo.repo_id in {"imdb", "stanfordnlp/imdb"} and repo.repo_type == "dataset"
-                   for repo in scan_cache_dir().repos)
-    except Exception:
-        return False
+        for repo in scan_cache_dir(cache_dir).repos:
+            if repo.repo_id in IMDB_REPO_IDS and repo.repo_type == "dataset":
+                for revision in repo.revisions:
+                    names = {f.file_name for f in revision.files}
+                    if "README.md" in names and all(any(n.startswith(f"{split}-") for n in names)
+                                                    for split in ("train", "test")):
+                        return True
+    except Exception:  # an unreadable or missing cache: no cache
+        pass
+    return False
 
 
-def choose_source(profile: str, cached: bool) -> str:
-    """``"hub"`` or ``"offline"`` for one asset under ``profile``."""
+def choose_source(profile: str, cached: bool, repo_id: str | None = None, repo_type: str = "model") -> str:
+    """``"hub"`` or ``"offline"`` for one asset under ``profile``.
+
+    With ``repo_id``, "the hub answers" means it serves that repository (a mirror may hold
+    only some); without, that the endpoint answers at all.
+    """
     if profile == "offline":
         return "offline"
-    if cached or hub_reachable():
+    if cached:
+        return "hub"
+    serves = hub_reachable() if repo_id is None else hub_serves(repo_id, repo_type)
+    if serves:
         return "hub"
     if profile == "hub":
-        raise ProfileError("profile 'hub' needs the Hugging Face Hub or its local cache, and neither "
-                           "answers here; use the offline stand-ins: --profile offline "
-                           "(or TILNLP_PROFILE=offline)")
+        lacks = (f", and the local cache lacks {repo_id}" if repo_id
+                 else ", and the local cache holds none of the course's models")
+        if hub_offline_requested():
+            problem = f"an offline flag is set (HF_HUB_OFFLINE){lacks}"
+        elif serves is False and repo_id:
+            problem = f"{endpoint_name()} answers but does not serve the {repo_type} {repo_id}"
+        else:
+            problem = f"{endpoint_name()} does not answer{lacks}"
+        raise ProfileError(f"profile 'hub' needs the Hugging Face Hub or its local cache: {problem}; "
+                           "use the offline stand-ins: --profile offline (or TILNLP_PROFILE=offline)")
     return "offline"
+
+
+def standin_module(model: Model):
+    """The module that builds ``model``'s stand-in (its ``ASSET`` name, ``ensure()``); None for the packaged encoder."""
+    if model.offline.startswith("module:"):
+        return importlib.import_module(model.offline.removeprefix("module:"))
+    return None
 
 
 def offline_path(model: Model, build: bool = True) -> Path:
     """Where the offline stand-in of ``model`` lives (built into the cache if needed)."""
-    if model.offline == "encoder":
+    module = standin_module(model)
+    if module is None:
         return encoder_dir()
-    module = importlib.import_module(model.offline.removeprefix("module:"))
     if not build:
         from .cache import asset_path
 
@@ -153,8 +253,22 @@ def offline_path(model: Model, build: bool = True) -> Path:
     return module.ensure()
 
 
+def standin_from_hub(model: Model) -> Path | None:
+    """``model``'s stand-in copied from the hub endpoint (a classroom mirror, see ``tilnlp.mirror``)
+    when it is not built here yet and the endpoint serves it; ``None`` otherwise."""
+    module = standin_module(model)
+    from .cache import is_ready
+
+    if module is None or is_ready(module.ASSET):
+        return None
+    from .mirror import fetch_standin
+
+    return fetch_standin(module.ASSET)
+
+
 def offline_ready(model: Model) -> bool:
-    if model.offline == "encoder":
+    module = standin_module(model)
+    if module is None:
         try:
             encoder_dir()
             return True
@@ -162,7 +276,6 @@ def offline_ready(model: Model) -> bool:
             return False
     from .cache import is_ready
 
-    module = importlib.import_module(model.offline.removeprefix("module:"))
     return is_ready(module.ASSET)
 
 
@@ -178,10 +291,13 @@ class Resolved:
 def resolve(name: str, profile: str | None = None, build: bool = True) -> Resolved:
     model = lookup(name)
     prof = resolve_profile(profile)
-    source = choose_source(prof, in_hf_cache(model.real_id))
+    source = choose_source(prof, in_hf_cache(model.real_id), model.real_id)
     if source == "hub":
-        return Resolved(name, model.real_id, "hub", model.real_id, f"model {model.real_id}: from the Hugging Face Hub")
-    path = offline_path(model, build=build)
+        return Resolved(name, model.real_id, "hub", model.real_id,
+                        f"model {model.real_id}: from {endpoint_name()}")
+    # under the auto profile a stand-in that a mirror serves is copied rather than built
+    fetched = standin_from_hub(model) if build and prof == "auto" else None
+    path = fetched or offline_path(model, build=build)
     note = f"offline stand-in for {model.real_id}: {model.standin}"
     return Resolved(name, model.real_id, "offline", str(path), note)
 
@@ -232,15 +348,15 @@ class Course:
 
     def imdb(self, train_path=None, test_path=None):
         """IMDb as a DatasetDict (``train``/``test``; ``text``/``label``) for this profile."""
-        from .data import load_imdb
+        from .data import IMDB_HUB_ID, load_imdb
 
         if train_path or test_path:
             self._imdb_source = "csv"
             self._announce("imdb", f"data set: your CSV files ({train_path or ''} {test_path or ''}) instead of imdb")
             return load_imdb(train_path=train_path, test_path=test_path)
-        source = self._imdb_source = choose_source(self.profile, imdb_in_hf_cache())
+        source = self._imdb_source = choose_source(self.profile, imdb_in_hf_cache(), IMDB_HUB_ID, "dataset")
         if source == "hub":
-            self._announce("imdb", "data set imdb: from the Hugging Face Hub")
+            self._announce("imdb", f"data set imdb: from {endpoint_name()}")
         else:
             self._announce("imdb", "offline stand-in for the imdb data set: 2,000 real IMDb reviews "
                                    "(vendored sample; 1,000 train / 1,000 test)")
