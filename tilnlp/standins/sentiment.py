@@ -30,7 +30,7 @@ from pathlib import Path
 from ..data import ID2LABEL, LABEL2ID, clean_review
 from ..seeding import deterministic
 
-ASSET = "sentiment-minilm-imdb-v2"  # bump the version whenever RECIPE changes
+ASSET = "sentiment-minilm-imdb-v3"  # bump the version whenever RECIPE changes
 SEED = 0
 MAX_LENGTH = 512  # the saved tokenizer cuts longer texts to this many tokens (the encoder's limit)
 
@@ -47,7 +47,9 @@ class Recipe:
     truncation_side: str = "left"  # which end of a long review the saved tokenizer keeps: "left" cuts the start
 
 
-RECIPE = Recipe(piece_tokens=48, end_tokens=128, epochs=2, learning_rate=1e-4, batch_size=16, truncation_side="left")
+# "ends256" in benchmarks/sentiment_standin_recipes.py: the highest mean score on reviews held out of the
+# training set (README, "Measured"); the test reviews and the Pang & Lee sentences played no part.
+RECIPE = Recipe(piece_tokens=48, end_tokens=256, epochs=2, learning_rate=1e-4, batch_size=16, truncation_side="left")
 
 
 def training_examples(texts, labels, tokenizer, recipe: Recipe) -> list[dict]:
