@@ -5,8 +5,11 @@ notebook keeps its partial executed copy and is reported in one line (notebook, 
 """
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -71,6 +74,14 @@ def _register_engine(bar_for):
     return "tilnlp-series"
 
 
+@functools.lru_cache(maxsize=1)
+def _ipc_folder() -> Path:
+    """A private temporary folder for this process's kernel sockets, removed when it exits."""
+    folder = Path(tempfile.mkdtemp(prefix="tilnlp-kernels-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def kernel_manager_class(env: dict[str, str]):
     """A kernel manager whose kernels get ``env`` on top of this process's environment.
 
@@ -89,6 +100,9 @@ def kernel_manager_class(env: dict[str, str]):
         def __init__(self, **kwargs):
             if os.name != "nt":
                 kwargs.setdefault("transport", "ipc")
+                # The sockets' path prefix: relative by default, i.e. files in the notebook's folder,
+                # left behind there when a kernel is killed. An absolute one keeps them out of it.
+                kwargs.setdefault("ip", str(_ipc_folder() / "kernel"))
             super().__init__(**kwargs)
 
         async def _async_pre_start_kernel(self, **kw):
