@@ -2,8 +2,8 @@
 headless Chromium renders the executed Korean notebook 00's page.
 
 Needs Debian's ``chromium`` and ``poppler-utils`` (``.ci/run`` installs them).  The page is printed
-to PDF; the PDF must carry the Hangul font the site ships (NanumGothic) and spell the notebook's
-Korean title – Korean text drawn with real glyphs, not boxes.
+to PDF; every run of Korean text in it must be drawn in the Hangul font the site ships
+(NanumGothic), none in a font without Hangul (boxes), the notebook's Korean title included.
 """
 import json
 import re
@@ -27,7 +27,7 @@ def _tool(name: str) -> str:
 
 
 def test_headless_chromium_renders_the_korean_notebook_00_page(tmp_path):
-    chromium, pdffonts, pdftotext = _tool("chromium"), _tool("pdffonts"), _tool("pdftotext")
+    chromium, pdffonts, pdftohtml = _tool("chromium"), _tool("pdffonts"), _tool("pdftohtml")
     out = tmp_path / "site"
     proc = tilnlp("run", "00", "--lang", "ko", "--html", "--preset", "ci", "--profile", "offline", "--out", out)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -46,7 +46,17 @@ def test_headless_chromium_renders_the_korean_notebook_00_page(tmp_path):
                     "--no-pdf-header-footer", page.as_uri()], capture_output=True, timeout=180, check=True)
     fonts = subprocess.run([pdffonts, str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "NanumGothic" in fonts, fonts
-    text = re.sub(r"\s+", " ", subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    # Which font drew each run of text (pdftohtml -xml): a Hangul run drawn in a font without Hangul
+    # (DejaVu, Chromium's fallback) is a row of boxes. Bold Hangul is NanumGothic made bold by
+    # Chromium, embedded as a nameless Type 3 font, which pdftohtml names "Times".
+    xml = subprocess.run([pdftohtml, "-xml", "-i", "-stdout", str(pdf)], capture_output=True, text=True, check=True).stdout
+    family = dict(re.findall(r'<fontspec id="(\d+)"[^>]*family="([^"]+)"', xml))
+    runs = [(family[font], re.sub(r"<[^>]+>", "", body)) for font, body in re.findall(r'<text [^>]*font="(\d+)"[^>]*>(.*?)</text>', xml)]
+    hangul = [(font, run) for font, run in runs if re.search(r"[\uac00-\ud7a3]", run)]
+    assert len(hangul) > 100 and sum("NanumGothic" in font for font, _ in hangul) > len(hangul) / 2
+    boxes = [(font, run) for font, run in hangul if "DejaVu" in font]
+    assert not boxes, boxes[:10]  # no Hangul drawn as boxes: in the bar, the headings, the text, the code
     title = nbs.read(nbs.lang_dir("ko") / "00_setup_and_tour.ipynb").cells[0].source.splitlines()[0].lstrip("# ")
     words = re.findall(r"[\uac00-\ud7a3]+", title)
-    assert words and all(word in text for word in words), (title, text[:500])
+    drawn = {run for font, run in hangul if "NanumGothic" in font}
+    assert len(words) >= 2 and all(any(word in run for run in drawn) for word in words), (words, sorted(drawn)[:20])

@@ -212,6 +212,7 @@ def _relinked(nb, stems: set[str], glossary: bool):
 # Hangul syllables and jamo: only these characters take the site's font; Latin text keeps the usual ones
 HANGUL_RANGES = "U+1100-11FF, U+3130-318F, U+A960-A97F, U+AC00-D7AF, U+D7B0-D7FF"
 _FAMILIES = 'tilnlp-hangul, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
+_MONO = 'tilnlp-hangul, menlo, consolas, "DejaVu Sans Mono", monospace'  # Korean comments in code, too
 
 
 def _font_css(depth: int) -> str:
@@ -223,8 +224,11 @@ def _font_css(depth: int) -> str:
     url = "../" * depth + FONT
     return (f'@font-face {{ font-family: tilnlp-hangul; src: local("NanumGothic"), url("{url}") format("truetype");\n'
             f'  unicode-range: {HANGUL_RANGES}; }}\n'
-            f':root {{ --jp-content-font-family: {_FAMILIES};\n  --jp-ui-font-family: {_FAMILIES}; }}\n'
-            f'body, .tilnlp-bar {{ font-family: {_FAMILIES}; }}\n')
+            # html:root outranks the :root of JupyterLab's stylesheet, which comes later in the page
+            f'html:root {{ --jp-content-font-family: {_FAMILIES};\n  --jp-ui-font-family: {_FAMILIES};\n'
+            f'  --jp-code-font-family: {_MONO}; }}\n'
+            f'body, .tilnlp-bar {{ font-family: {_FAMILIES}; }}\n'
+            f'pre, code, .tilnlp-error {{ font-family: {_MONO}; }}\n')
 
 
 def _copy_font(out: Path) -> bool:
