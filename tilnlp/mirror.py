@@ -388,6 +388,10 @@ def running(mirror: Path, host: str = "127.0.0.1", port: int | None = None):
         stop(proc)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def serve(mirror: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT, echo=print) -> int:
     """Serve ``mirror`` in the foreground until Ctrl-C; prints the line students set."""
     proc, url = start(mirror, host, port)
@@ -398,14 +402,19 @@ def serve(mirror: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT, echo=
         echo(f"  {repo_type:<8} {repo_id}")
     if host in ("0.0.0.0", "::") and student_address(host) == "127.0.0.1":
         echo("(no network found here: give students this machine's address on the classroom network instead)")
-    echo("On every laptop, before starting Jupyter or `tilnlp run`:")
-    echo(f"HF_ENDPOINT={url}")
+    # Ctrl-C (and a plain `kill`) stop olah with us, even where this process was started with
+    # SIGINT ignored (a shell's background job): without a handler, Python would ignore it too.
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        echo("On every laptop, before starting Jupyter or `tilnlp run`:")
+        echo(f"HF_ENDPOINT={url}")
         proc.wait()
     except KeyboardInterrupt:
         echo("tilnlp mirror: stopping olah")
     finally:
         stop(proc)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if proc.returncode not in (0, -signal.SIGTERM, -signal.SIGINT):
         raise MirrorError(f"olah stopped with exit status {proc.returncode} (log: {log_path(mirror, port)})")
     return 0
