@@ -67,13 +67,8 @@ def test_loading_twice_gives_identical_logits(model_dir):
 
 
 def test_reported_accuracy_meets_the_targets_on_data_it_never_saw(info):
-    """Pang & Lee ≥ 0.80 and IMDb test reviews ≥ 0.85; neither trained nor chose the stand-in.
-
-    On Pang & Lee the build meets the target at its edge (0.800 here: 160 of 200 sentences), and
-    a build on another processor may answer one sentence differently (the previous recipe: 0.820
-    here, 0.815 in CI): one sentence below the target is allowed, and the README says so.
-    """
-    assert info["pang_lee"]["n"] == 200 and info["pang_lee"]["accuracy"] >= 0.80 - 1 / 200
+    """Pang & Lee ≥ 0.80 and IMDb test reviews ≥ 0.85; neither trained nor chose the stand-in."""
+    assert info["pang_lee"]["n"] == 200 and info["pang_lee"]["accuracy"] >= 0.80
     assert info["imdb_test"]["n"] == 1000 and info["imdb_test"]["accuracy"] >= 0.85
     for key in ("pang_lee", "imdb_test"):
         low, high = info[key]["ci95"]
