@@ -244,3 +244,18 @@ def test_a_passing_run_prints_no_error_line_when_its_kernel_shuts_down(tmp_path)
     assert "1/1 passed" in proc.stdout
     assert not [line for line in (proc.stdout + proc.stderr).splitlines() if "ERROR" in line], proc.stderr
 
+
+
+def test_papermill_warnings_about_parameters_it_cannot_read_are_dropped(caplog):
+    """papermill cannot parse `preset(...)` in a parameters cell and calls every given parameter
+    "unknown"; the runner checks the names itself, so those two warnings go, and no other."""
+    import logging
+
+    from tilnlp import runner
+
+    runner._quiet_papermill_parameter_warnings()
+    with caplog.at_level(logging.WARNING):
+        logging.getLogger("papermill").warning("Passed unknown parameter: n_test")
+        logging.getLogger("papermill.translators").warning("Unable to parse line 3 'n_test = preset(full=500, ci=48)'.")
+        logging.getLogger("papermill").warning("Input notebook does not contain a cell with tag 'parameters'")
+    assert [r.getMessage() for r in caplog.records] == ["Input notebook does not contain a cell with tag 'parameters'"]

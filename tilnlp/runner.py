@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import logging
 import os
 import re
 import shutil
@@ -192,6 +193,22 @@ def kernel_env(preset: str | None, profile: str | None, solutions: bool) -> dict
     return env
 
 
+class _ParameterNoise(logging.Filter):
+    """papermill cannot read a parameters cell that calls ``preset(...)``: it warns "Unable to parse
+    line ..." and calls every given parameter unknown. ``notebooks.check_parameters`` has already
+    checked the names (an unknown one is an error), so these warnings only mislead."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        return not message.startswith(("Unable to parse line", "Passed unknown parameter"))
+
+
+@functools.lru_cache(maxsize=1)
+def _quiet_papermill_parameter_warnings() -> None:
+    for name in ("papermill", "papermill.translators", "papermill.execute"):
+        logging.getLogger(name).addFilter(_ParameterNoise())
+
+
 def run(paths: list[Path], out_dir: Path, params: dict[str, dict], preset: str | None = None,
         profile: str | None = None, keep_going: bool = True, solutions: bool = False,
         echo=print) -> list[Result]:
@@ -200,6 +217,7 @@ def run(paths: list[Path], out_dir: Path, params: dict[str, dict], preset: str |
     from papermill.exceptions import PapermillExecutionError
     from tqdm.auto import tqdm
 
+    _quiet_papermill_parameter_warnings()
     out_dir.mkdir(parents=True, exist_ok=True)
     prepared = []
     for path in paths:
