@@ -113,11 +113,21 @@ def new_tokenizer(recipe: Recipe):
 
 
 def pipeline_predictions(model, tokenizer, texts, batch_size: int = 32) -> list[int]:
-    """Label ids for ``texts`` through ``pipeline("sentiment-analysis")`` with ``truncation=True``, as a learner calls it."""
+    """Label ids for ``texts`` through ``pipeline("sentiment-analysis")`` with ``truncation=True``, as a learner calls it.
+
+    The texts go in longest first, so that each batch pads to a similar length (a random batch of
+    reviews pads nearly every text to the 512-token limit); the answers come back in ``texts``' order.
+    """
     from transformers import pipeline
 
+    texts = list(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
     classify = pipeline("sentiment-analysis", model=model, tokenizer=tokenizer)
-    return [model.config.label2id[out["label"]] for out in classify(list(texts), batch_size=batch_size, truncation=True)]
+    answers = classify([texts[i] for i in order], batch_size=batch_size, truncation=True)
+    labels = [0] * len(texts)
+    for i, out in zip(order, answers):
+        labels[i] = model.config.label2id[out["label"]]
+    return labels
 
 
 def accuracy_facts(model, tokenizer) -> dict:
