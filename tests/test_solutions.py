@@ -138,7 +138,7 @@ def test_pytest_runs_course_notebooks_with_their_exercises_solved(tmp_path):
     _exercise_notebook(notebooks, "41_right", "answer_1 = 2 * 3")
     _exercise_notebook(notebooks, "42_wrong", "answer_1 = 2 + 3")
     _exercise_notebook(notebooks, "43_lax", "answer_1 = 2 * 3", wrong="answer_1 = 7", test="lambda a: a > 5")
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rf", "notebooks"], cwd=tmp_path,
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-rf", "notebooks"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
     failed = sorted(line.split("::")[0].split("/")[-1] for line in proc.stdout.splitlines() if line.startswith("FAILED"))
     assert failed == ["42_wrong.ipynb", "43_lax.ipynb"], proc.stdout[-3000:]
@@ -162,7 +162,7 @@ def test_pytest_reuses_a_fresh_tilnlp_run_instead_of_executing_again(tmp_path):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbs.write(nb, path)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    pytest_args = [sys.executable, "-m", "pytest", "-q", "-rA", "notebooks"]
+    pytest_args = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-rA", "notebooks"]  # one process
 
     run = tilnlp("run", "--preset", "ci", "--profile", "offline", cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
