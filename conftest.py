@@ -18,6 +18,12 @@ import os
 import pytest
 from nbval.plugin import IPyNbFile
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest runs two workers (pyproject.toml). Each gives the kernels and commands it starts one
+    # PyTorch thread: two workers of two threads each on a 2-core laptop slowed some cells tenfold
+    # and the whole suite by a tenth. Stand-in builds set their own thread count.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 
 class SolvedNotebook(IPyNbFile):
     """nbval's notebook collector, with the exercise cells solved and the kernel in strict mode."""
