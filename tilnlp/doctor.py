@@ -1,8 +1,6 @@
 """``tilnlp doctor`` and ``tilnlp prefetch``: what is installed, detected and cached."""
 from __future__ import annotations
 
-import os
-
 from . import cache, models
 from .mirror import standin_repo
 from .preamble import versions
@@ -11,7 +9,7 @@ from .presets import active_preset
 
 def endpoint_line() -> str:
     """Which Hugging Face endpoint is in use, and whether it answers."""
-    setting = "HF_ENDPOINT" if os.environ.get("HF_ENDPOINT", "").strip() else "the default; HF_ENDPOINT is not set"
+    setting = "HF_ENDPOINT" if models.endpoint_setting() else "the default; HF_ENDPOINT is not set"
     if models.hub_offline_requested():
         state = "not asked (HF_HUB_OFFLINE set)"
     else:

@@ -111,14 +111,19 @@ def hub_offline_requested() -> bool:
     return any(env.flag(v) for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"))
 
 
+def endpoint_setting() -> str:
+    """``HF_ENDPOINT`` as set (no trailing slash); empty when it is not set."""
+    return os.environ.get("HF_ENDPOINT", "").strip().rstrip("/")
+
+
 def hub_endpoint() -> str:
     """The Hugging Face endpoint in use: ``HF_ENDPOINT`` when set, else https://huggingface.co."""
-    return os.environ.get("HF_ENDPOINT", "").strip().rstrip("/") or DEFAULT_ENDPOINT
+    return endpoint_setting() or DEFAULT_ENDPOINT
 
 
 def endpoint_name() -> str:
     """The endpoint as messages name it: ``HF_ENDPOINT=<url>`` when set (the setting to check), else the hub."""
-    return f"HF_ENDPOINT={hub_endpoint()}" if os.environ.get("HF_ENDPOINT", "").strip() else "the Hugging Face Hub"
+    return f"HF_ENDPOINT={hub_endpoint()}" if endpoint_setting() else "the Hugging Face Hub"
 
 
 def endpoint_answers(endpoint: str, timeout: float = 1.0) -> bool:
