@@ -120,8 +120,10 @@ def pipeline_predictions(model, tokenizer, texts, batch_size: int = 32) -> list[
     """
     from transformers import pipeline
 
+    from ..similarity import length_sorted_batches
+
     texts = list(texts)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+    order = [i for batch in length_sorted_batches([len(t) for t in texts], batch_size) for i in batch]
     classify = pipeline("sentiment-analysis", model=model, tokenizer=tokenizer)
     answers = classify([texts[i] for i in order], batch_size=batch_size, truncation=True)
     labels = [0] * len(texts)
