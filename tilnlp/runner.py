@@ -205,7 +205,7 @@ class _ParameterNoise(logging.Filter):
 
 @functools.lru_cache(maxsize=1)
 def _quiet_papermill_parameter_warnings() -> None:
-    for name in ("papermill", "papermill.translators", "papermill.execute"):
+    for name in ("papermill", "papermill.translators"):  # execute.py logs through "papermill"
         logging.getLogger(name).addFilter(_ParameterNoise())
 
 
