@@ -1,4 +1,5 @@
 """tilnlp.finetune: the plumbing of notebook 09 – prediction in order, timing, curves, padding counts, saving."""
+import sys
 from types import SimpleNamespace
 
 import numpy as np
@@ -78,6 +79,18 @@ def test_history_pairs_training_loss_and_evaluation_per_epoch():
 
 def test_peak_memory_is_a_plausible_number_of_mib():
     assert 10 < ft.peak_memory_mib() < 64 * 1024
+
+
+def test_reset_peak_memory_forgets_an_earlier_peak():
+    import numpy as np
+
+    block = np.ones(400 * 2**20 // 8)  # 400 MiB, touched
+    with_block = ft.peak_memory_mib()
+    del block
+    assert ft.reset_peak_memory() is sys.platform.startswith("linux")  # the course's machines
+    after = ft.peak_memory_mib()
+    assert with_block - after > 300, (with_block, after)
+    assert after > 10
 
 
 def test_padded_positions_for_each_way_of_batching():

@@ -9,7 +9,8 @@ is what would distract from the lesson:
   ``predict`` returns length-grouped rows out of order);
 * ``timing`` and ``history`` – training and evaluation seconds, and per-epoch curves, from the
   Trainer's log;
-* ``peak_memory_mib`` – the peak resident memory of the process.
+* ``peak_memory_mib`` / ``reset_peak_memory`` – the peak resident memory of the process, and
+  starting that measurement anew (to measure one training run inside a longer notebook).
 """
 from __future__ import annotations
 
@@ -106,9 +107,34 @@ def history(trainer):
 
 
 def peak_memory_mib() -> float:
-    """Peak resident memory of this process so far, in MiB (``ru_maxrss``)."""
+    """Peak resident memory of this process, in MiB: since it started, or since :func:`reset_peak_memory`.
+
+    Linux: ``VmHWM`` from ``/proc/self/status`` (the figure ``reset_peak_memory`` resets);
+    elsewhere ``ru_maxrss``, which cannot be reset.
+    """
     import resource
     import sys
 
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
+
+
+def reset_peak_memory() -> bool:
+    """Make :func:`peak_memory_mib` count from now: the peak becomes the memory resident right now.
+
+    Linux only (writing ``5`` to ``/proc/self/clear_refs``); returns False where the peak cannot be
+    reset, and :func:`peak_memory_mib` then goes on reporting the whole process's peak.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+        return True
+    except OSError:
+        return False
