@@ -104,15 +104,16 @@ class ExecutedNotebook(pytest.File):
 
 
 def fresh_run(path):
-    """The executed copy of ``path`` in ``build/executed`` when a passing ``tilnlp run`` made it offline,
-    at CI sizes, from these very sources (same fingerprint); else None."""
+    """The executed copy of ``path`` in ``build/executed`` when a passing ``tilnlp run`` made it with every
+    model and data set offline (under ``--profile offline``, or ``auto`` with no hub – CI's plain
+    ``tilnlp run``), at CI sizes, from these very sources (same fingerprint); else None."""
     from tilnlp.paths import build_dir
     from tilnlp.record import fingerprint, read_record
 
     folder = build_dir("executed") / ("ko" if path.parent.name == "ko" else "")
     entry = read_record(folder).get(path.stem, {})
     copy = folder / path.name
-    fresh = (entry.get("status") == "passed" and (entry.get("preset"), entry.get("profile")) == ("ci", "offline")
+    fresh = (entry.get("status") == "passed" and (entry.get("preset"), entry.get("sources")) == ("ci", "offline")
              and entry.get("fingerprint") == fingerprint(path) and copy.is_file())
     return copy if fresh else None
 

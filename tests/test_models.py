@@ -43,6 +43,22 @@ def test_auto_falls_back_to_offline_without_hub_or_cache(monkeypatch):
     assert choose_source("auto", cached=True) == "hub"  # a local HF cache counts as the hub
 
 
+def test_sources_of_a_run_say_offline_only_when_every_asset_is_a_standin(monkeypatch):
+    """What ``tilnlp run`` records; the test suite reuses only "offline" runs (their outputs are the stored ones)."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: False)
+    monkeypatch.setattr(models, "imdb_in_hf_cache", lambda cache_dir=None: False)
+    assert models.sources("offline") == "offline"
+    assert models.sources("auto") == "offline"   # CI: a plain `tilnlp run`, an offline flag, an empty cache
+    assert models.sources("hub") == "hub"
+    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: real_id == "roberta-base")
+    assert models.sources("auto") == "mixed"     # one model from the cache, the rest stand-ins
+    assert models.sources("offline") == "offline"
+    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: True)
+    monkeypatch.setattr(models, "imdb_in_hf_cache", lambda cache_dir=None: True)
+    assert models.sources("auto") == "hub"
+
+
 def test_hub_profile_forced_while_offline_says_what_to_do(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ProfileError, match="--profile offline"):

@@ -164,8 +164,12 @@ def test_pytest_reuses_a_fresh_tilnlp_run_instead_of_executing_again(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     pytest_args = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-rA", "notebooks"]  # one process
 
-    run = tilnlp("run", "--preset", "ci", "--profile", "offline", cwd=tmp_path)
+    # as CI runs it: a plain `tilnlp run` (profile auto), an offline flag, an empty Hugging Face cache
+    run = tilnlp("run", "--preset", "ci", cwd=tmp_path,
+                 env={"TILNLP_PROFILE": "", "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf-home")})
     assert run.returncode == 0, run.stdout + run.stderr
+    entry = json.loads((tmp_path / "build" / "executed" / "run.json").read_text())["notebooks"]["41_checked"]
+    assert (entry["profile"], entry["sources"]) == ("auto", "offline")
     reused = subprocess.run(pytest_args, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
     assert reused.returncode == 0, reused.stdout[-2000:]
     assert "1 passed" in reused.stdout and "PASSED notebooks/41_checked.ipynb::Cell 0" in reused.stdout

@@ -115,7 +115,7 @@ def _selected(names: list[str], lang: str = "en") -> list[Path]:
 
 def cmd_run(args) -> int:
     from . import record, runner, site
-    from .models import endpoint_answers, endpoint_name, hub_endpoint, hub_reachable, resolve_profile
+    from .models import endpoint_answers, endpoint_name, hub_endpoint, hub_reachable, resolve_profile, sources
     from .presets import active_preset
 
     paths = _selected(args.notebooks, args.lang)
@@ -136,6 +136,7 @@ def cmd_run(args) -> int:
 
         choose_source("hub", cached=False)  # raises a ProfileError when the hub does not answer
     hub_at_start = profile != "offline" and hub_reachable()
+    where = sources(profile)  # recorded: the test suite reuses only runs made entirely offline
     site_root = args.out or build_dir("executed")
     out = site_root / args.lang if args.lang != "en" else site_root
     with runner.claim(out):
@@ -143,7 +144,7 @@ def cmd_run(args) -> int:
               f"{', with solutions' if args.solutions else ''} -> {out}")
         results = runner.run(paths, out, params, preset=preset, profile=profile,
                              keep_going=not args.stop, solutions=args.solutions)
-        record.record_run(out, results, preset=preset, profile=profile, solutions=args.solutions)
+        record.record_run(out, results, preset=preset, profile=profile, sources=where, solutions=args.solutions)
         print(runner.summary(results))
         if args.html:
             print(f"HTML: {site.export(site_root)}")

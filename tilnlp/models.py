@@ -293,6 +293,22 @@ class Resolved:
     note: str
 
 
+def sources(profile: str) -> str:
+    """Where a run under ``profile`` gets the course's models and IMDb, judged as it starts:
+    ``"offline"`` (every one its stand-in), ``"hub"`` (every one from the hub or its cache) or ``"mixed"``.
+
+    The same choice :func:`resolve` and ``Course.imdb`` make, asked for everything at once; under
+    ``auto`` with an offline flag set and nothing in the Hugging Face cache it is ``"offline"``.
+    """
+    from .data import IMDB_HUB_ID
+
+    if profile in ("offline", "hub"):
+        return profile
+    picks = {choose_source(profile, in_hf_cache(m.real_id), m.real_id) for m in MODELS.values()}
+    picks.add(choose_source(profile, imdb_in_hf_cache(), IMDB_HUB_ID, "dataset"))
+    return picks.pop() if len(picks) == 1 else "mixed"
+
+
 def resolve(name: str, profile: str | None = None, build: bool = True) -> Resolved:
     model = lookup(name)
     prof = resolve_profile(profile)

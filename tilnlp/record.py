@@ -1,7 +1,8 @@
 """The run record: ``run.json`` next to the executed copies.
 
-Per notebook: its status, seconds, profile, preset, whether the solutions were filled in, the
-error line of a failure and when it finished.  ``tilnlp run`` merges every run into it; the
+Per notebook: its status, seconds, profile, where the models came from (``sources``: offline,
+hub or mixed), preset, whether the solutions were filled in, the error line of a failure and when
+it finished.  ``tilnlp run`` merges every run into it; the
 HTML site (:mod:`tilnlp.site`) reads it back.
 """
 from __future__ import annotations
@@ -39,7 +40,8 @@ def read_record(folder: Path) -> dict[str, dict]:
         raise nbs.NotebookError(f"{path} is not a readable run record ({exc}); delete it and run again") from None
 
 
-def record_run(out_dir: Path, results, *, preset: str, profile: str, solutions: bool = False) -> Path:
+def record_run(out_dir: Path, results, *, preset: str, profile: str, sources: str = "",
+               solutions: bool = False) -> Path:
     """Merge ``results`` (``runner.Result``) into ``out_dir/run.json``.
 
     A notebook skipped by this run keeps its earlier entry: that entry still describes its
@@ -52,7 +54,7 @@ def record_run(out_dir: Path, results, *, preset: str, profile: str, solutions: 
             continue
         notebooks[result.notebook] = {
             "status": result.status, "seconds": round(result.seconds, 1), "profile": profile,
-            "preset": preset, "solutions": solutions, "error": result.error, "finished": finished,
+            "sources": sources, "preset": preset, "solutions": solutions, "error": result.error, "finished": finished,
             "fingerprint": getattr(result, "fingerprint", "")}
     path = out_dir / RECORD
     path.write_text(json.dumps({"notebooks": notebooks}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
