@@ -82,8 +82,6 @@ def test_peak_memory_is_a_plausible_number_of_mib():
 
 
 def test_reset_peak_memory_forgets_an_earlier_peak():
-    import numpy as np
-
     block = np.ones(400 * 2**20 // 8)  # 400 MiB, touched
     with_block = ft.peak_memory_mib()
     del block
