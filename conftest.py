@@ -57,19 +57,6 @@ class SolvedNotebook(IPyNbFile):
             yield item
 
 
-def _comparable(outputs) -> list:
-    """What nbval compares of a cell's outputs: streams' text, and results' data without images."""
-    out = []
-    for o in outputs:
-        if o.get("output_type") == "stream":
-            out.append(("stream", o.get("name"), o.get("text")))
-        elif o.get("output_type") in ("execute_result", "display_data"):
-            out.append(("data", {k: v for k, v in o.get("data", {}).items() if not k.startswith("image/")}))
-        elif o.get("output_type") == "error":
-            out.append(("error", o.get("ename"), o.get("evalue")))
-    return out
-
-
 class CheckedOutput(pytest.Item):
     """One checked cell of a notebook executed by ``tilnlp run``: its outputs must be the stored ones."""
 
@@ -78,7 +65,9 @@ class CheckedOutput(pytest.Item):
         self.cell, self.executed = cell, executed
 
     def runtest(self):
-        assert _comparable(self.executed.outputs) == _comparable(self.cell.outputs), \
+        from tilnlp.notebooks import comparable_outputs
+
+        assert comparable_outputs(self.executed.outputs) == comparable_outputs(self.cell.outputs), \
             f"checked cell {self.cell.id}: the run printed something else than the notebook expects"
 
     def reportinfo(self):

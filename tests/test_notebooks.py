@@ -121,3 +121,20 @@ def test_every_code_cell_is_valid_python():
                         ast.parse(cell.source)
                     except SyntaxError as exc:
                         pytest.fail(f"{path.parent.name}/{path.name} cell {cell.id}: {exc}")
+
+
+def test_checked_outputs_compare_a_stream_however_the_kernel_split_it():
+    # CI once failed a right answer: the stored cell had the stand-in line and "NEGATIVE" as two
+    # stdout chunks, the run printed them as one.
+    split = [new_output("stream", name="stdout", text="[tilnlp] stand-in\n"),
+             new_output("stream", name="stdout", text="NEGATIVE\n")]
+    whole = [new_output("stream", name="stdout", text="[tilnlp] stand-in\nNEGATIVE\n")]
+    assert nbs.comparable_outputs(split) == nbs.comparable_outputs(whole)
+    # ... but the text itself, the stream's name and the order of streams and results still count
+    assert nbs.comparable_outputs(split) != nbs.comparable_outputs(
+        [new_output("stream", name="stdout", text="[tilnlp] stand-in\nPOSITIVE\n")])
+    assert nbs.comparable_outputs(split) != nbs.comparable_outputs(
+        [split[0], new_output("stream", name="stderr", text="NEGATIVE\n")])
+    result = new_output("execute_result", data={"text/plain": "0.87", "image/png": "iVBOR"})
+    assert nbs.comparable_outputs([split[0], result, split[1]]) != nbs.comparable_outputs(whole + [result])
+    assert nbs.comparable_outputs([result]) == [("data", {"text/plain": "0.87"})]

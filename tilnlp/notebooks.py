@@ -171,6 +171,25 @@ def is_checked(cell) -> bool:
     return cell.cell_type == "code" and cell.source.lstrip().startswith(CHECK_MARK)
 
 
+def comparable_outputs(outputs) -> list:
+    """What is compared of a checked cell's outputs, as nbval compares them: the text of each stream
+    – consecutive chunks of one stream joined, since the kernel splits a cell's printing wherever it
+    happens to flush – and the data of results without images."""
+    out = []
+    for o in outputs:
+        kind = o.get("output_type")
+        if kind == "stream":
+            if out and out[-1][:2] == ("stream", o.get("name")):
+                out[-1] = ("stream", o.get("name"), out[-1][2] + o.get("text", ""))
+            else:
+                out.append(("stream", o.get("name"), o.get("text", "")))
+        elif kind in ("execute_result", "display_data"):
+            out.append(("data", {k: v for k, v in o.get("data", {}).items() if not k.startswith("image/")}))
+        elif kind == "error":
+            out.append(("error", o.get("ename"), o.get("evalue")))
+    return out
+
+
 def _expected_count(cell):
     """1 for a checked cell with stored output (nbval fails a cell that has outputs but never
     ran: "Unrun reference cell has outputs"), None for every other cell."""
