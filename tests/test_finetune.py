@@ -99,6 +99,9 @@ def test_padded_positions_for_each_way_of_batching():
     random = ft.padded_positions(lengths, 2, 512, "random", seed=0)
     assert 2 * 20 + 2 * 512 <= random <= 4 * 512
     assert ft.padded_positions(lengths, 4, 256, "sorted") == 4 * 256
+    # rounded up to multiples of 32: [10, 20] -> 2 x 32, [30, 512] -> 2 x 512
+    assert ft.padded_positions(lengths, 2, 512, "sorted", multiple=32) == 2 * 32 + 2 * 512
+    assert ft.padded_positions([33, 64, 65], 1, 512, "sorted", multiple=32) == 64 + 64 + 96
     with pytest.raises(ValueError):
         ft.padded_positions(lengths, 2, 512, "shuffled")
 

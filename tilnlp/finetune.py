@@ -17,7 +17,8 @@ from __future__ import annotations
 from .data import ID2LABEL, LABEL2ID  # noqa: F401  (the notebook imports them from here)
 
 
-def padded_positions(lengths, batch_size: int, max_length: int, batching: str = "random", seed: int = 0) -> int:
+def padded_positions(lengths, batch_size: int, max_length: int, batching: str = "random", seed: int = 0,
+                     multiple: int = 1) -> int:
     """How many token positions one epoch computes, padding included.
 
     ``lengths`` are the reviews' token counts before truncation.  ``batching``:
@@ -26,6 +27,9 @@ def padded_positions(lengths, batch_size: int, max_length: int, batching: str = 
     * ``"random"`` – random batches, each padded to its longest review (dynamic padding);
     * ``"sorted"`` – batches of neighbours in length order, each padded to its longest
       (the ideal that length grouping approaches).
+
+    ``multiple`` > 1 rounds each batch's padded length up to a multiple of it, as
+    ``DataCollatorWithPadding(pad_to_multiple_of=...)`` does.
     """
     import numpy as np
 
@@ -38,7 +42,8 @@ def padded_positions(lengths, batch_size: int, max_length: int, batching: str = 
         kept = np.sort(kept)
     else:
         raise ValueError(f"unknown batching {batching!r}; choose max_length, random or sorted")
-    return int(sum(batch.max() * len(batch) for batch in np.array_split(kept, range(batch_size, len(kept), batch_size))))
+    batches = np.array_split(kept, range(batch_size, len(kept), batch_size))
+    return int(sum(-(-int(batch.max()) // multiple) * multiple * len(batch) for batch in batches))
 
 
 def logits(model, tokenizer, texts, max_length: int = 512, batch_size: int = 64, bf16: bool = False):
