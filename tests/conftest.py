@@ -31,6 +31,16 @@ def tilnlp(*args, env=None, cwd=ROOT, timeout=600):
                           env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout)
 
 
+def benchmark(name: str):
+    """The script ``benchmarks/<name>.py``, imported as a module (the benchmarks are not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def assert_one_clear_error(proc, *fragments):
     """A non-zero exit with exactly one error line on stderr, containing ``fragments``, and no traceback."""
     assert proc.returncode != 0

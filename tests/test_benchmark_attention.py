@@ -1,17 +1,13 @@
 """benchmarks/attention_kernels.py: its argument checks, and a tiny side-by-side run."""
-import importlib.util
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import benchmark
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("attention_kernels", ROOT / "benchmarks" / "attention_kernels.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark("attention_kernels")
 
 
 @pytest.mark.parametrize("argv", [["--n", "4"], ["--max-length", "4"], ["--rounds", "0"]])

@@ -1,18 +1,14 @@
 """benchmarks/finetune_recipes.py: which runs of notebook 09 it asks for, and how it compares them (no training here)."""
-import importlib.util
 
 import pytest
-from conftest import ROOT
+from conftest import benchmark
 
 from tilnlp import notebooks as nbs
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("finetune_recipes", ROOT / "benchmarks" / "finetune_recipes.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark("finetune_recipes")
 
 
 def options(**changes):
