@@ -18,11 +18,13 @@ seed changes only the new head's random start).
 
 Choosing the CPU recipe's settings must not look at the test reviews: ``--validation N`` runs only
 the CPU recipe, on the training reviews minus N held out, and evaluates on those N; ``--set
-KEY=VALUE`` changes one ``TrainingArguments`` setting (the notebook's ``training_changes``)::
+KEY=VALUE`` changes one ``TrainingArguments`` setting (the notebook's ``training_changes``), ``--param
+KEY=VALUE`` one of the notebook's parameters (for the CPU recipe's runs)::
 
     python benchmarks/finetune_recipes.py                                   # both recipes, full size, seed 42
     python benchmarks/finetune_recipes.py --training-seeds 42 43            # and another random start
     python benchmarks/finetune_recipes.py --validation 250 --validation-seed 7 --set bf16=false
+    python benchmarks/finetune_recipes.py --validation 250 --param layer_decay=0.9
     python benchmarks/finetune_recipes.py --quick                           # a smoke run in a few minutes
 """
 from __future__ import annotations
@@ -52,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--validation-seed", type=int, default=42, help="which N are held out (default 42)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
                    help="change a TrainingArguments setting of the CPU recipe, e.g. bf16=false (repeatable)")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", dest="params",
+                   help="set one of notebook 09's parameters for the CPU recipe's runs (repeatable)")
     p.add_argument("--quick", action="store_true", help="a smoke run: 64 training / 32 test reviews, 1 epoch")
     p.add_argument("--json", default=None, metavar="PATH", help="also write every run's metrics here")
     return p
@@ -80,12 +84,32 @@ def overrides(pairs: list[str]) -> dict:
     return out
 
 
+def notebook_params(pairs: list[str]) -> dict:
+    """``["layer_decay=0.9"]`` -> ``{"layer_decay": 0.9}``: notebook 09's parameters for the CPU recipe's runs.
+
+    Checked against the notebook's ``parameters`` cell (name and type), as ``tilnlp run -p`` checks them.
+    """
+    from tilnlp import notebooks as nbs
+    from tilnlp.errors import UserError
+
+    given = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"finetune_recipes: --param wants KEY=VALUE, got {pair!r}")
+        given[key] = nbs.parse_value(text)
+    try:
+        return nbs.check_parameters(nbs.read(NOTEBOOK), NOTEBOOK, given)
+    except UserError as error:
+        raise SystemExit(f"finetune_recipes: --param: {error}") from None
+
+
 def runs(opts: dict) -> list[tuple[str, int, dict]]:
     """``(recipe, seed, notebook parameters)`` for every notebook run the options ask for."""
     size = dict(n_train=64, n_test=32, epochs=1) if opts["quick"] else dict(n_train=1000, n_test=500, epochs=3)
     out = []
     for seed in opts["training_seeds"]:
-        cpu = dict(seed=seed, **TOKEN, **QUIET, **size, training_changes=opts["overrides"])
+        cpu = dict(seed=seed, **TOKEN, **QUIET, **size, training_changes=opts["overrides"], **opts["params"])
         if opts["validation"]:
             if not 0 < opts["validation"] < size["n_train"]:
                 raise SystemExit(f"finetune_recipes: --validation must be between 1 and {size['n_train'] - 1}")
@@ -145,6 +169,7 @@ def compare(notes: dict, cpu: dict) -> dict:
 def main(argv=None) -> int:
     opts = vars(_parser().parse_args(argv))
     opts["overrides"] = overrides(opts["overrides"])
+    opts["params"] = notebook_params(opts["params"])
     plan = runs(opts)
     print(f"finetune_recipes: notebook 09, {len(plan)} run(s); python {platform.python_version()} on "
           f"{platform.machine()}; {_load()}", flush=True)

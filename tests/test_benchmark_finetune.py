@@ -12,7 +12,8 @@ def bench():
 
 
 def options(**changes):
-    return {"training_seeds": [42], "validation": 0, "validation_seed": 42, "overrides": {}, "quick": False, **changes}
+    return {"training_seeds": [42], "validation": 0, "validation_seed": 42, "overrides": {}, "params": {},
+            "quick": False, **changes}
 
 
 def test_set_values_are_parsed_as_numbers_booleans_or_strings(bench):
@@ -66,3 +67,18 @@ def test_compare_pairs_the_two_recipes_on_the_same_reviews(bench):
     assert (result["a_only"], result["b_only"], result["both"], result["neither"]) == (1, 1, 2, 0)
     with pytest.raises(SystemExit, match="different reviews"):
         bench.compare(notes, {**cpu, "labels": [0, 0, 1, 1]})
+
+
+def test_param_sets_a_notebook_parameter_of_the_cpu_recipe_only(bench):
+    params = bench.notebook_params(["layer_decay=0.9", "max_length=320", "average_last_epochs=2"])
+    assert params == {"layer_decay": 0.9, "max_length": 320, "average_last_epochs": 2}
+    notes, cpu = [p for _, _, p in bench.runs(options(params=params))]
+    assert (cpu["layer_decay"], cpu["max_length"]) == (0.9, 320)
+    assert "layer_decay" not in notes and "max_length" not in notes
+
+
+@pytest.mark.parametrize("pair, message", [("layer_decay", "KEY=VALUE"), ("layer_decoy=0.9", "no parameter 'layer_decoy'"),
+                                           ("max_length=long", "takes a int")])
+def test_bad_param_is_one_clear_line(bench, pair, message):
+    with pytest.raises(SystemExit, match=message):
+        bench.notebook_params([pair])

@@ -122,3 +122,60 @@ def test_timing_counts_training_and_evaluation_apart():
     trainer = SimpleNamespace(state=SimpleNamespace(log_history=log), args=SimpleNamespace(num_train_epochs=2))
     assert ft.timing(trainer, n_examples=100) == {"train_seconds": 20.0, "eval_seconds": 5.0,
                                                    "examples_per_second": 10.0}
+
+
+def _tiny_trainer(tmp_path, epochs, **kwargs):
+    """A 2-layer BERT classifier and a Trainer on 16 random sequences, no evaluation."""
+    from datasets import Dataset
+    from transformers import BertConfig, BertForSequenceClassification, Trainer, TrainingArguments
+
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=2,
+                                                     num_attention_heads=2, intermediate_size=32))
+    rng = np.random.default_rng(0)
+    data = Dataset.from_dict({"input_ids": rng.integers(1, 50, (16, 6)).tolist(),
+                              "label": rng.integers(0, 2, 16).tolist()})
+    args = TrainingArguments(output_dir=str(tmp_path), num_train_epochs=epochs, per_device_train_batch_size=4,
+                             learning_rate=1e-2, report_to="none", save_strategy="no", use_cpu=True,
+                             disable_tqdm=True, seed=0)
+    return Trainer(model=model, args=args, train_dataset=data, **kwargs)
+
+
+def test_averaged_checkpoints_end_training_with_the_mean_of_the_last_epochs(tmp_path):
+    from transformers import TrainerCallback
+
+    snapshots = []
+
+    class Snapshot(TrainerCallback):   # runs before the averaging callback: sees each epoch's own weights
+        def on_epoch_end(self, args, state, control, model=None, **kwargs):
+            snapshots.append([p.detach().clone() for p in model.parameters()])
+
+    trainer = _tiny_trainer(tmp_path, 3, callbacks=[Snapshot(), ft.averaged_checkpoints(last_epochs=2)])
+    trainer.train()
+    final = list(trainer.model.parameters())
+    expected = [(a + b) / 2 for a, b in zip(snapshots[1], snapshots[2])]
+    assert all(torch.allclose(p, e, atol=1e-6) for p, e in zip(final, expected))
+    assert not all(torch.allclose(p, s) for p, s in zip(final, snapshots[2]))   # not simply the last epoch's
+
+
+def test_averaged_checkpoints_change_nothing_after_a_single_epoch(tmp_path):
+    trainer = _tiny_trainer(tmp_path, 1, callbacks=[ft.averaged_checkpoints(last_epochs=2)])
+    trainer.train()
+    snapshot = [p.detach().clone() for p in trainer.model.parameters()]
+    again = _tiny_trainer(tmp_path, 1)
+    again.train()
+    assert all(torch.equal(a, b) for a, b in zip(snapshot, again.model.parameters()))
+
+
+def test_layerwise_groups_slow_the_layers_near_the_input(tmp_path):
+    trainer = _tiny_trainer(tmp_path, 1)
+    groups = ft.layerwise_parameter_groups(trainer.model, 1e-3, 0.5, weight_decay=0.01)
+    rate = {id(p): (g["lr"], g["weight_decay"]) for g in groups for p in g["params"]}
+    named = dict(trainer.model.named_parameters())
+    assert len(rate) == len(named)   # every parameter in exactly one group
+    assert rate[id(named["classifier.weight"])] == (1e-3, 0.01)
+    assert rate[id(named["bert.encoder.layer.1.output.dense.weight"])] == (1e-3 * 0.5, 0.01)
+    assert rate[id(named["bert.encoder.layer.0.output.dense.weight"])] == (1e-3 * 0.25, 0.01)
+    assert rate[id(named["bert.embeddings.word_embeddings.weight"])] == (1e-3 * 0.125, 0.01)
+    assert rate[id(named["bert.encoder.layer.0.output.LayerNorm.weight"])] == (1e-3 * 0.25, 0.0)
+    assert rate[id(named["classifier.bias"])] == (1e-3, 0.0)

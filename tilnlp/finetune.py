@@ -143,3 +143,71 @@ def reset_peak_memory() -> bool:
         return True
     except OSError:
         return False
+
+
+def averaged_checkpoints(last_epochs: int = 2):
+    """A ``TrainerCallback`` that ends training with the mean of the weights after each of the last ``last_epochs`` epochs.
+
+    Checkpoint averaging: the weights after each of the last epochs sit somewhere near a good
+    solution, each pushed about by its last batches; their mean sits nearer the middle and depends
+    less on the random start and the batch order.  The evaluations after each epoch still see that
+    epoch's own weights; when training ends the weights are replaced by the mean (summed in
+    float32: one more copy of the model in memory).  With fewer epochs than ``last_epochs`` all of
+    them are averaged; with one, nothing changes.
+    """
+    import torch
+    from transformers import TrainerCallback
+
+    class AveragedCheckpoints(TrainerCallback):
+        def on_train_begin(self, args, state, control, **kwargs):
+            self.first, self.total, self.count = state.num_train_epochs - last_epochs + 1, None, 0
+
+        def on_epoch_end(self, args, state, control, model=None, **kwargs):
+            if round(state.epoch) < self.first:
+                return
+            with torch.no_grad():
+                weights = [p.detach().float() for p in model.parameters()]
+                if self.total is None:
+                    self.total = [w.clone() for w in weights]
+                else:
+                    for total, w in zip(self.total, weights):
+                        total.add_(w)
+            self.count += 1
+
+        def on_train_end(self, args, state, control, model=None, **kwargs):
+            if self.count > 1:
+                with torch.no_grad():
+                    for p, total in zip(model.parameters(), self.total):
+                        p.copy_(total / self.count)
+            self.total = None
+
+    return AveragedCheckpoints()
+
+
+def layerwise_parameter_groups(model, learning_rate: float, decay: float, weight_decay: float = 0.0) -> list[dict]:
+    """Optimizer parameter groups with layer-wise learning-rate decay for a BERT-style encoder.
+
+    The task head and the pooler learn at ``learning_rate``; encoder layer *l* (counted from 0 at
+    the input, *L* layers) at ``learning_rate * decay ** (L - l)``, so the top layer at
+    ``learning_rate * decay``; the embeddings at ``learning_rate * decay ** (L + 1)``.  Layers near the input hold the most general
+    knowledge and move least.  Biases and LayerNorm weights get no weight decay, as in the
+    ``Trainer``'s own grouping.
+    """
+    import re
+
+    n_layers = model.config.num_hidden_layers
+    groups: dict[tuple[float, float], list] = {}
+    for name, param in model.named_parameters():
+        if not param.requires_grad:
+            continue
+        layer = re.search(r"\.layer\.(\d+)\.", name)
+        if layer:
+            depth = n_layers - int(layer.group(1))          # layer 11 of 12 -> 1, layer 0 -> 12
+        elif ".embeddings." in name or name.startswith("embeddings."):
+            depth = n_layers + 1
+        else:
+            depth = 0                                        # pooler, classifier
+        no_decay = name.endswith("bias") or "LayerNorm" in name or "layer_norm" in name
+        key = (learning_rate * decay ** depth, 0.0 if no_decay else weight_decay)
+        groups.setdefault(key, []).append(param)
+    return [{"params": params, "lr": lr, "weight_decay": wd} for (lr, wd), params in groups.items()]
