@@ -124,14 +124,21 @@ def test_timing_counts_training_and_evaluation_apart():
                                                    "examples_per_second": 10.0}
 
 
-def _tiny_trainer(tmp_path, epochs, **kwargs):
-    """A 2-layer BERT classifier and a Trainer on 16 random sequences, no evaluation."""
-    from datasets import Dataset
-    from transformers import BertConfig, BertForSequenceClassification, Trainer, TrainingArguments
+def _tiny_model():
+    """A 2-layer BERT classifier with random weights (the same ones each time)."""
+    from transformers import BertConfig, BertForSequenceClassification
 
     torch.manual_seed(0)
-    model = BertForSequenceClassification(BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=2,
-                                                     num_attention_heads=2, intermediate_size=32))
+    return BertForSequenceClassification(BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=2,
+                                                    num_attention_heads=2, intermediate_size=32))
+
+
+def _tiny_trainer(tmp_path, epochs, model=None, **kwargs):
+    """A Trainer for ``model`` (default: :func:`_tiny_model`) on 16 random sequences, batches of 4, no evaluation."""
+    from datasets import Dataset
+    from transformers import Trainer, TrainingArguments
+
+    model = model or _tiny_model()
     rng = np.random.default_rng(0)
     data = Dataset.from_dict({"input_ids": rng.integers(1, 50, (16, 6)).tolist(),
                               "label": rng.integers(0, 2, 16).tolist()})
@@ -179,3 +186,18 @@ def test_layerwise_groups_slow_the_layers_near_the_input(tmp_path):
     assert rate[id(named["bert.embeddings.word_embeddings.weight"])] == (1e-3 * 0.125, 0.01)
     assert rate[id(named["bert.encoder.layer.0.output.LayerNorm.weight"])] == (1e-3 * 0.25, 0.0)
     assert rate[id(named["classifier.bias"])] == (1e-3, 0.0)
+
+
+def test_layerwise_groups_train_through_the_trainer_with_its_schedule(tmp_path):
+    """Notebook 09's path for layer_decay < 1: an AdamW over the groups, the schedule from TrainingArguments."""
+    model = _tiny_model()
+    groups = ft.layerwise_parameter_groups(model, 1e-2, 0.5, weight_decay=0.01)
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    trainer = _tiny_trainer(tmp_path, 1, model=model, optimizers=(torch.optim.AdamW(groups, fused=True), None))
+    trainer.train()
+    assert trainer.state.global_step == 4
+    param_groups = trainer.optimizer.param_groups
+    assert sorted(g["initial_lr"] for g in param_groups) == sorted(g["lr"] for g in groups)   # each group its own rate
+    assert all(g["lr"] == 0 for g in param_groups)   # ... and the Trainer's linear schedule ran it down to 0
+    assert all(not torch.equal(p.detach(), before[name]) for name, p in model.named_parameters()
+               if name in ("classifier.weight", "bert.embeddings.word_embeddings.weight"))
