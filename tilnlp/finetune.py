@@ -10,7 +10,10 @@ is what would distract from the lesson:
 * ``timing`` and ``history`` – training and evaluation seconds, and per-epoch curves, from the
   Trainer's log;
 * ``peak_memory_mib`` / ``reset_peak_memory`` – the peak resident memory of the process, and
-  starting that measurement anew (to measure one training run inside a longer notebook).
+  starting that measurement anew (to measure one training run inside a longer notebook);
+* ``averaged_checkpoints`` / ``layerwise_parameter_groups`` – checkpoint averaging and layer-wise
+  learning-rate decay, the notebook's ``average_last_epochs`` and ``layer_decay`` (tried on
+  hold-outs and not adopted; README, "Measured").
 """
 from __future__ import annotations
 
@@ -146,7 +149,7 @@ def reset_peak_memory() -> bool:
 
 
 def averaged_checkpoints(last_epochs: int = 2):
-    """A ``TrainerCallback`` that ends training with the mean of the weights after each of the last ``last_epochs`` epochs.
+    """A ``TrainerCallback``: training ends with the mean of the weights after each of the last ``last_epochs``.
 
     Checkpoint averaging: the weights after each of the last epochs sit somewhere near a good
     solution, each pushed about by its last batches; their mean sits nearer the middle and depends
@@ -189,9 +192,9 @@ def layerwise_parameter_groups(model, learning_rate: float, decay: float, weight
 
     The task head and the pooler learn at ``learning_rate``; encoder layer *l* (counted from 0 at
     the input, *L* layers) at ``learning_rate * decay ** (L - l)``, so the top layer at
-    ``learning_rate * decay``; the embeddings at ``learning_rate * decay ** (L + 1)``.  Layers near the input hold the most general
-    knowledge and move least.  Biases and LayerNorm weights get no weight decay, as in the
-    ``Trainer``'s own grouping.
+    ``learning_rate * decay``; the embeddings at ``learning_rate * decay ** (L + 1)``.  Layers near
+    the input hold the most general knowledge and move least.  Biases and LayerNorm weights get no
+    weight decay, as in the ``Trainer``'s own grouping.
     """
     import re
 
