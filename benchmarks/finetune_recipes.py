@@ -87,19 +87,13 @@ def overrides(pairs: list[str]) -> dict:
 def notebook_params(pairs: list[str]) -> dict:
     """``["layer_decay=0.9"]`` -> ``{"layer_decay": 0.9}``: notebook 09's parameters for the CPU recipe's runs.
 
-    Checked against the notebook's ``parameters`` cell (name and type), as ``tilnlp run -p`` checks them.
+    Read and checked against the notebook's ``parameters`` cell (name and type) as ``tilnlp run -p`` does.
     """
     from tilnlp import notebooks as nbs
     from tilnlp.errors import UserError
 
-    given = {}
-    for pair in pairs:
-        key, sep, text = pair.partition("=")
-        if not sep or not key:
-            raise SystemExit(f"finetune_recipes: --param wants KEY=VALUE, got {pair!r}")
-        given[key] = nbs.parse_value(text)
     try:
-        return nbs.check_parameters(nbs.read(NOTEBOOK), NOTEBOOK, given)
+        return nbs.check_parameters(nbs.read(NOTEBOOK), NOTEBOOK, nbs.parse_params(pairs))
     except UserError as error:
         raise SystemExit(f"finetune_recipes: --param: {error}") from None
 

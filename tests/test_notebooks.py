@@ -34,6 +34,17 @@ def test_parse_value(text, value):
     assert nbs.parse_value(text) == value
 
 
+def test_parse_params_splits_at_the_first_equals_sign():
+    assert nbs.parse_params(["n_test=100", " profile =offline", "title=a=b"]) == \
+        {"n_test": 100, "profile": "offline", "title": "a=b"}
+
+
+@pytest.mark.parametrize("pair", ["n_test", "=100", " =1"])
+def test_parse_params_rejects_a_pair_without_a_key_or_value_sign(pair):
+    with pytest.raises(nbs.NotebookError, match="write it as KEY=VALUE"):
+        nbs.parse_params([pair])
+
+
 def test_check_parameters_coerces_and_rejects(tmp_path):
     nb, path = _nb(PARAMS), tmp_path / "09_x.ipynb"
     assert nbs.check_parameters(nb, path, {"n_test": 10, "rate": 1, "profile": "offline"}) == \

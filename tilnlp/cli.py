@@ -95,16 +95,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _params(pairs: list[str]) -> dict[str, object]:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise nbs.NotebookError(f"bad parameter {pair!r}: write it as KEY=VALUE, e.g. -p n_test=100")
-        out[key.strip()] = nbs.parse_value(value)
-    return out
-
-
 def _selected(names: list[str], lang: str = "en") -> list[Path]:
     folder = nbs.lang_dir(lang)
     paths = [nbs.find(n, folder) for n in names] if names else nbs.course_notebooks(folder)
@@ -119,7 +109,7 @@ def cmd_run(args) -> int:
     from .presets import active_preset
 
     paths = _selected(args.notebooks, args.lang)
-    given = _params(args.param)
+    given = nbs.parse_params(args.param)
     params = {}
     for path in paths:
         nb = nbs.read(path)

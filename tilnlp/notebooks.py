@@ -144,6 +144,17 @@ def parse_value(text: str):
         return text
 
 
+def parse_params(pairs: list[str]) -> dict[str, object]:
+    """``["n_test=100", "profile=offline"]`` -> ``{"n_test": 100, "profile": "offline"}`` (values by :func:`parse_value`)."""
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise NotebookError(f"bad parameter {pair!r}: write it as KEY=VALUE, e.g. n_test=100")
+        out[key.strip()] = parse_value(value)
+    return out
+
+
 def check_parameters(nb, path: Path, given: dict[str, object]) -> dict[str, object]:
     """Validate ``given`` against the notebook's parameters; return them coerced."""
     params = parameters(nb)
