@@ -92,18 +92,17 @@ def recipe(notebook: Path = NOTEBOOK) -> dict:
 
 def prepare(folder: Path, shrink: bool = False) -> None:
     """Write the 1,000 training reviews (tokenised as the recipe does), the hold-outs, the model and the recipe."""
-    import shutil
-
-    from transformers import AutoTokenizer
+    from transformers import AutoModel, AutoTokenizer
 
     import tilnlp
 
     rec = recipe()
     course = tilnlp.setup(quiet=True)
     train = course.imdb()["train"].shuffle(seed=42).select(range(1000))   # notebook 09's selection
-    model_dir = Path(course.model("bert-base-uncased"))
+    model_name = course.model("bert-base-uncased")        # the hub id, a mirror's or cache's copy, or the stand-in
     folder.mkdir(parents=True, exist_ok=True)
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    AutoModel.from_pretrained(model_name).save_pretrained(folder / "model")   # the pre-trained encoder and pooler
+    tokenizer = AutoTokenizer.from_pretrained(model_name)
     tokenizer.truncation_side = "left"                    # as the recipe: keep a review's end
     ids = tokenizer(list(train["text"]), truncation=True, max_length=rec["max_length"])["input_ids"]
     indexed = train.add_column("i", list(range(train.num_rows)))
@@ -114,26 +113,24 @@ def prepare(folder: Path, shrink: bool = False) -> None:
     (folder / "data.json").write_text(json.dumps({"input_ids": ids, "labels": list(train["label"]), "splits": splits}))
     (folder / "recipe.json").write_text(json.dumps(rec, indent=1))
     tokenizer.save_pretrained(folder / "model")
-    shutil.copy(model_dir / "config.json", folder / "model" / "config.json")
     if shrink:
-        _shrunk_weights(model_dir / "model.safetensors", folder / "model" / "packed.safetensors",
-                        {t for row in ids for t in row} | set(tokenizer.all_special_ids))
-    else:
-        shutil.copy(model_dir / "model.safetensors", folder / "model" / "model.safetensors")
+        _shrink(folder / "model", {t for row in ids for t in row} | set(tokenizer.all_special_ids))
     print(f"wrote {folder}: 1,000 training reviews, 100 hold-outs of {HELD_OUT}, the model, the recipe "
           f"({json.dumps(rec['training_args'])})")
 
 
-def _shrunk_weights(source: Path, target: Path, used: set[int]) -> None:
+def _shrink(model_dir: Path, used: set[int]) -> None:
+    """Replace ``model.safetensors`` by ``packed.safetensors``: only the ``used`` vocabulary rows, in float16."""
     import torch
     from safetensors.torch import load_file, save_file
 
-    weights = load_file(source)
+    weights = load_file(model_dir / "model.safetensors")
     key = next(k for k in weights if k.endswith("word_embeddings.weight"))
     table = weights.pop(key)
     rows = torch.tensor(sorted(used))
     weights["packed.rows"], weights["packed.values"] = rows, table[rows].half().contiguous()
-    save_file(weights, target, metadata={"key": key, "vocabulary": str(table.shape[0])})
+    save_file(weights, model_dir / "packed.safetensors", metadata={"key": key, "vocabulary": str(table.shape[0])})
+    (model_dir / "model.safetensors").unlink()
 
 
 def _unpack(folder: Path) -> Path:
