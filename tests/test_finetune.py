@@ -201,3 +201,24 @@ def test_layerwise_groups_train_through_the_trainer_with_its_schedule(tmp_path):
     assert all(g["lr"] == 0 for g in param_groups)   # ... and the Trainer's linear schedule ran it down to 0
     assert all(not torch.equal(p.detach(), before[name]) for name, p in model.named_parameters()
                if name in ("classifier.weight", "bert.embeddings.word_embeddings.weight"))
+
+
+def test_every_trainer_of_the_cpu_recipe_in_notebook_09_takes_its_optimizer_and_callbacks():
+    """With layer_decay or average_last_epochs set, the pre-trained model, the random-weights one (section 4)
+    and the small-data runs must all train by the same recipe: each Trainer after section 1 is given both."""
+    import ast
+
+    from tilnlp import notebooks as nbs
+
+    nb = nbs.read(nbs.find("09"))
+    recipe_cells = [c for c in nb.cells if c.cell_type == "code"]
+    first = next(i for i, c in enumerate(recipe_cells) if "def optimizer_for" in c.source)
+    trainers = []
+    for cell in recipe_cells[first:]:
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Trainer":
+                keywords = {k.arg: ast.unparse(k.value) for k in node.keywords}
+                trainers.append((keywords.get("model"), keywords.get("optimizers"), keywords.get("callbacks")))
+    assert len(trainers) >= 3   # the recipe, random weights, the data-size curve
+    for model, optimizers, callbacks in trainers:
+        assert optimizers == f"(optimizer_for({model}), None)" and callbacks == "callbacks", (model, optimizers)
