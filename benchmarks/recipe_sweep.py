@@ -133,8 +133,8 @@ def _shrink(model_dir: Path, used: set[int]) -> None:
     (model_dir / "model.safetensors").unlink()
 
 
-def _unpack(folder: Path) -> Path:
-    """The model folder, with full weights (zeros for the vocabulary rows a shrunk folder left out)."""
+def _unpack(folder: Path, target: Path) -> Path:
+    """The model folder, with full weights (zeros for the vocabulary rows a shrunk folder left out, unpacked into ``target``)."""
     packed = folder / "model" / "packed.safetensors"
     if not packed.exists():
         return folder / "model"
@@ -151,7 +151,6 @@ def _unpack(folder: Path) -> Path:
     table = torch.zeros(int(meta["vocabulary"]), values.shape[1])
     table[rows] = values.float()
     weights[meta["key"]] = table
-    target = Path(os.environ.get("TMPDIR", "/tmp")) / f"recipe_sweep_model_{os.getpid()}"
     shutil.copytree(folder / "model", target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("packed.*"))
     save_file(weights, target / "model.safetensors", metadata={"format": "pt"})
     return target
@@ -179,7 +178,8 @@ def _training_args(rec: dict, changes: dict, seed: int, output_dir: str):
     return args, precision
 
 
-def train_and_score(pair: int, variant: str, data: dict, rec: dict, model_dir: Path, tokenizer, limit=None) -> dict:
+def train_and_score(pair: int, variant: str, data: dict, rec: dict, model_dir: Path, tokenizer, scratch: Path,
+                    limit=None) -> dict:
     """One run: the variant trained on pair ``pair``'s 750 reviews, scored on its 250 held-out ones."""
     import torch
     from transformers import (
@@ -201,7 +201,7 @@ def train_and_score(pair: int, variant: str, data: dict, rec: dict, model_dir: P
     train_idx, eval_idx = split["train"][:limit], split["eval"][:limit]
     train = [{"input_ids": cut(data["input_ids"][i]), "label": data["labels"][i]} for i in train_idx]
     start = time.time()
-    args, precision = _training_args(rec, changes, pair, f"{os.environ.get('TMPDIR', '/tmp')}/recipe_sweep_{pair}")
+    args, precision = _training_args(rec, changes, pair, str(scratch / f"run_{pair}"))
     set_seed(pair)
     model = BertForSequenceClassification.from_pretrained(
         model_dir, num_labels=2, attention_probs_dropout_prob=rec["attention_probs_dropout_prob"],
@@ -227,7 +227,8 @@ def train_and_score(pair: int, variant: str, data: dict, rec: dict, model_dir: P
             "steps": trainer.state.global_step}
 
 
-def _worker(rank: int, workers: int, tasks: list, folder: str, model_dir: str, out: str, deadline: float, limit):
+def _worker(rank: int, workers: int, tasks: list, folder: str, model_dir: str, scratch: str, out: str,
+            deadline: float, limit):
     os.environ["OMP_NUM_THREADS"] = "1"
     import torch
     from transformers import AutoTokenizer
@@ -241,29 +242,31 @@ def _worker(rank: int, workers: int, tasks: list, folder: str, model_dir: str, o
     for k, (pair, variant) in enumerate(tasks):
         if k % workers != rank or time.time() > deadline:
             continue
-        result = train_and_score(pair, variant, data, rec, Path(model_dir), tokenizer, limit)
+        result = train_and_score(pair, variant, data, rec, Path(model_dir), tokenizer, Path(scratch), limit)
         with open(out, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(result) + "\n")
 
 
 def run(folder: Path, out: Path, pairs: int, variants: list[str], workers: int, seconds: float, limit=None) -> None:
     import multiprocessing
+    import tempfile
 
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown:
         raise SystemExit(f"unknown variant {unknown[0]!r}; the variants: {', '.join(VARIANTS)}")
     if not (folder / "recipe.json").exists():
         raise SystemExit(f"{folder} has no recipe.json: run `python benchmarks/recipe_sweep.py prepare {folder}` first")
-    model_dir = _unpack(folder)
     tasks = [(pair, variant) for pair in range(pairs) for variant in variants]   # pair by pair: cut short, still paired
-    deadline = time.time() + seconds
-    context = multiprocessing.get_context("spawn")
-    procs = [context.Process(target=_worker, args=(rank, workers, tasks, str(folder), str(model_dir), str(out),
-                                                   deadline, limit)) for rank in range(workers)]
-    for proc in procs:
-        proc.start()
-    for proc in procs:
-        proc.join()
+    with tempfile.TemporaryDirectory(prefix="recipe_sweep_") as scratch:   # an unpacked model, the Trainers' folders
+        model_dir = _unpack(folder, Path(scratch) / "model")
+        deadline = time.time() + seconds
+        context = multiprocessing.get_context("spawn")
+        procs = [context.Process(target=_worker, args=(rank, workers, tasks, str(folder), str(model_dir), scratch,
+                                                       str(out), deadline, limit)) for rank in range(workers)]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join()
     if any(proc.exitcode for proc in procs):
         raise RuntimeError("a worker failed (its traceback is above)")
 

@@ -1,5 +1,6 @@
 """benchmarks/recipe_sweep.py: the recipe read from notebook 09, the verdict's rule, and a tiny sweep end to end."""
 import json
+import os
 import subprocess
 import sys
 
@@ -99,8 +100,13 @@ def test_prepare_run_summarize_end_to_end(tmp_path):
     subprocess.run([*script, "prepare", str(folder), "--shrink"], check=True, capture_output=True, timeout=300)
     recipe = json.loads((folder / "recipe.json").read_text())
     assert recipe["training_args"]["learning_rate"] == 5e-5 and not (folder / "model" / "model.safetensors").exists()
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     subprocess.run([*script, "run", str(folder), "--out", str(out), "--pairs", "2", "--limit", "8", "--workers", "2",
-                    "--variants", "recipe,layer-decay0.9"], check=True, capture_output=True, timeout=600)
+                    "--variants", "recipe,layer-decay0.9"], check=True, capture_output=True, timeout=600,
+                   env={**os.environ, "TMPDIR": str(scratch)})
+    # the unpacked model and the Trainers' folders are gone (torch may leave its own compile cache there)
+    assert [p.name for p in scratch.iterdir() if not p.name.startswith("torchinductor")] == []
     results = [json.loads(line) for line in out.read_text().splitlines()]
     assert sorted((r["pair"], r["variant"]) for r in results) == [
         (0, "layer-decay0.9"), (0, "recipe"), (1, "layer-decay0.9"), (1, "recipe")]
