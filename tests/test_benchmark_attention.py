@@ -2,6 +2,7 @@
 import re
 
 import pytest
+
 from conftest import benchmark
 
 
@@ -24,5 +25,25 @@ def test_both_implementations_train_the_same_model_from_the_same_start(bench, ca
     # the same weights, head, batches and order: only the attention code differs
     assert abs(float(losses["sdpa"]) - float(losses["eager"])) < 0.01
     difference = float(re.search(r"differ by at most ([0-9.e+-]+)", out).group(1))
-    assert difference < 0.1
+    assert difference < 0.02
     assert re.search(r"eager trains [0-9.]+x as fast", out)
+
+
+def test_the_logit_check_compares_one_model_whatever_ran_before(bench):
+    """The check once built each implementation's model with its own random head, so the logits
+    differed by the heads (up to 0.1, the limit) and the verdict hung on what had used the random
+    generator before – a stand-in built in the same process, another test – and failed under load."""
+    import torch
+    from transformers import AutoTokenizer
+
+    import tilnlp
+
+    name = tilnlp.setup(seed=42, profile="offline", quiet=True).model("bert-base-uncased")
+    batch = AutoTokenizer.from_pretrained(name)(["a fine film", "a dull, long film with no story"],
+                                                padding=True, return_tensors="pt")
+    differences = []
+    for state in (0, 10):  # two random generator states: 0.04 and 0.10 apart before the fix
+        torch.manual_seed(state)
+        differences.append(bench.max_logit_difference(name, batch, bf16=False))
+    assert differences[0] == differences[1]
+    assert differences[0] < 1e-4  # float32: the two implementations compute the same logits
