@@ -12,8 +12,8 @@ import tarfile
 import time
 
 import pytest
-from conftest import assert_one_clear_error, tilnlp
 
+from conftest import assert_one_clear_error, tilnlp
 from tilnlp import cache
 
 
@@ -236,6 +236,60 @@ def test_a_temporary_folder_of_a_live_process_is_never_removed(tmp_cache):
         live.wait()
     assert cache.remove_stale_temps() == [busy]  # its process is gone: now it is litter
 
+
+
+def _dead_pid() -> int:
+    """The id of a process that has run and exited."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    return gone.pid
+
+
+def test_doctor_and_setup_remove_a_killed_builds_folder_and_say_so(tmp_cache):
+    """A build killed midway of an asset nothing needs again (say the next run is notebook 05) used
+    to leave its folder for good: only the next build of the same asset looked."""
+    tmp_cache.mkdir(parents=True)
+    (tmp_cache / "toy").mkdir()  # an asset that is built: no build of it will run again
+    left = [tmp_cache / f".{name}.tmp-{_dead_pid()}-x1" for name in ("toy", "other")]
+    for folder in left:
+        folder.mkdir()
+        (folder / "weights.bin").write_bytes(b"half")
+    proc = tilnlp("doctor", env={"TILNLP_CACHE": str(tmp_cache)})
+    assert not any(folder.exists() for folder in left)
+    for folder in left:
+        assert f"removed {folder.name} from {tmp_cache}" in proc.stdout, proc.stdout
+    assert "no longer runs" in proc.stdout
+
+    again = tmp_cache / f".toy.tmp-{_dead_pid()}-x2"
+    again.mkdir()
+    import contextlib
+    import io as io_
+
+    import tilnlp as course
+
+    printed = io_.StringIO()
+    with contextlib.redirect_stdout(printed):
+        course.setup(quiet=True)  # a notebook's first cell
+    assert not again.exists() and f"removed {again.name}" in printed.getvalue()
+
+
+def test_a_process_that_got_the_dead_builders_id_does_not_keep_its_folder(tmp_cache):
+    """Process ids are reused (soon, in a container that restarts): a live process that started
+    after the folder was last changed cannot have made it."""
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        tmp_cache.mkdir(parents=True)
+        old = tmp_cache / f".toy.tmp-{live.pid}-x3"
+        old.mkdir()
+        hour_ago = time.time() - 3600
+        os.utime(old, (hour_ago, hour_ago))
+        fresh = tmp_cache / f".other.tmp-{live.pid}-x4"  # made while it runs: its own
+        fresh.mkdir()
+        assert cache.remove_stale_temps() == [old]
+        assert fresh.exists()
+    finally:
+        live.kill()
+        live.wait()
 
 # --- a full disk: no partial asset, one line naming the cache folder ------------------------------
 

@@ -13,8 +13,9 @@ Every use checks the manifest's sizes (cheap: no file is read); ``damage(name, c
 also compares the sha256 of every file (``tilnlp doctor``, ``tilnlp prefetch``).  A damaged
 asset – a file missing, cut short or altered, or no ``BUILD_INFO.json`` – is rebuilt by the
 next ``build_once`` with one line saying so.  Temporary folders of dead builds are removed by
-the next build of the same asset.  ``export``/``import_archive`` move assets between machines in
-one tar file that carries the manifests; an import verifies every file before it installs any.
+the next build of the same asset, and by ``tidy()`` (``tilnlp run``, ``setup()``, ``tilnlp doctor``).
+``export``/``import_archive`` move assets between machines in one tar file that carries the
+manifests; an import verifies every file before it installs any.
 """
 from __future__ import annotations
 
@@ -156,10 +157,15 @@ def _temp_owner(tmp: Path) -> int | None:
 
 
 def _is_stale(tmp: Path) -> bool:
-    pid = _temp_owner(tmp)
+    """Whether ``tmp`` is litter: its process (named in it) no longer runs, or is this one and does not own it."""
     if tmp in _OWN_TEMPS:
         return False
-    return pid is None or pid == os.getpid() or not pid_alive(pid)
+    pid = _temp_owner(tmp)
+    try:
+        changed = tmp.stat().st_mtime
+    except OSError:  # removed meanwhile
+        return False
+    return pid is None or pid == os.getpid() or not pid_alive(pid, started_by=changed)
 
 
 def remove_stale_temps(name: str | None = None) -> list[Path]:
@@ -169,6 +175,8 @@ def remove_stale_temps(name: str | None = None) -> list[Path]:
     the caller holds that asset's lock; without, an asset whose lock is held is passed over.
     """
     removed = []
+    if not cache_dir().is_dir():
+        return removed
     for tmp in sorted(cache_dir().glob(f".{name}.tmp-*" if name else ".*.tmp-*")):
         if not tmp.is_dir() or not _is_stale(tmp):
             continue
@@ -180,6 +188,21 @@ def remove_stale_temps(name: str | None = None) -> list[Path]:
                     continue
             shutil.rmtree(tmp, ignore_errors=True)
             removed.append(tmp)
+    return removed
+
+
+def tidy(say: Callable[[str], None] = print) -> list[Path]:
+    """Remove the temporary folders of dead builds and imports of every asset, one line each.
+
+    ``tilnlp run``, ``tilnlp doctor``, ``tilnlp prefetch`` and every notebook's ``setup()`` call
+    it, so a build killed midway (a kernel restarted, a laptop shut) leaves no litter for long.
+    """
+    removed = remove_stale_temps()
+    for tmp in removed:
+        owner = _temp_owner(tmp)
+        whose = f"process {owner}, which no longer runs" if owner is not None else "an older tilnlp"
+        say(f"[tilnlp] removed {tmp.name} from {tmp.parent}: a temporary folder of an interrupted build "
+            f"or import ({whose})")
     return removed
 
 

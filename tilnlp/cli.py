@@ -104,7 +104,7 @@ def _selected(names: list[str], lang: str = "en") -> list[Path]:
 
 
 def cmd_run(args) -> int:
-    from . import record, runner, site
+    from . import cache, record, runner, site
     from .models import endpoint_answers, endpoint_name, hub_endpoint, hub_reachable, resolve_profile, sources
     from .presets import active_preset
 
@@ -132,6 +132,7 @@ def cmd_run(args) -> int:
     with runner.claim(out):
         print(f"tilnlp run: {len(paths)} notebook(s), preset {preset}, profile {profile}"
               f"{', with solutions' if args.solutions else ''} -> {out}")
+        cache.tidy()
         results = runner.run(paths, out, params, preset=preset, profile=profile,
                              keep_going=not args.stop, solutions=args.solutions)
         record.record_run(out, results, preset=preset, profile=profile, sources=where, solutions=args.solutions)

@@ -31,6 +31,7 @@ def report() -> int:
     print(f"profile: {profile} (TILNLP_PROFILE) | preset: {active_preset()}")
     print(endpoint_line())
     print(f"cache: {cache.cache_dir()}")
+    cache.tidy()  # one line per temporary folder of an interrupted build that it removes
     standins = [m.ASSET for m in map(models.standin_module, models.MODELS.values()) if m is not None]
     names = set(cache.assets()) | {name for name in standins if cache.asset_path(name).exists()}
     problems = {name: cache.damage(name, checksums=True) for name in sorted(names)}  # every file's sha256
@@ -78,7 +79,7 @@ def prefetch(profile: str | None = None) -> int:
     from tqdm.auto import tqdm
 
     profile = models.resolve_profile(profile)
-    cache.remove_stale_temps()
+    cache.tidy()
     cache.remove_damaged()  # checksums: what a size check misses; the loop below rebuilds them
     items = list(models.MODELS)
     with tqdm(total=len(items) + 1, desc="prefetch", unit="asset") as bar:

@@ -21,15 +21,26 @@ class Busy(Exception):
         self.pid = pid
 
 
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine."""
+def pid_alive(pid: int, started_by: float | None = None) -> bool:
+    """Whether a process with this id runs on this machine.
+
+    With ``started_by`` (a time, e.g. when a folder that process made was last changed), a process
+    that started later cannot have made it: it only got the same id again once the maker was gone
+    (ids are reused, soon in a container that restarts).  A zombie – exited, not yet reaped by
+    its parent – does not run either.
+    """
+    import psutil
+
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        proc = psutil.Process(pid)
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return False
+        # 2 s of slack: the start time is derived from the boot time and clock ticks
+        return started_by is None or proc.create_time() <= started_by + 2
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:  # it exists, and belongs to another user
+    except psutil.AccessDenied:  # it exists, and belongs to another user
         return True
-    return True
 
 
 def _holder(fd: int) -> int | None:

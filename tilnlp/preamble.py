@@ -8,6 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from .cache import tidy
 from .device import device
 from .models import Course
 from .presets import active_preset
@@ -82,6 +83,7 @@ def setup(seed: int = 42, profile: str | None = None, quiet: bool = False) -> Co
     hide_loading_bars()
     seed_everything(seed)
     use_style()
+    tidy()  # what an interrupted stand-in build left in the cache
     course = Course(profile)
     if not quiet:
         import torch
