@@ -10,10 +10,10 @@ pairs = read_word_pairs(benchmark_path("wordsim353"))
 answer_1 = sum(a in skipgram.wv and b in skipgram.wv for a, b, _ in pairs) / len(pairs)  # not lowercased
 
 # %% exercise 2
-answer_2 = skipgram.wv.most_similar(positive=["arafat", "israel"], negative=["palestinian"], topn=1)[0][0]
+answer_2 = skipgram.wv.most_similar(positive=["arafat", "israel"], negative=["palestinian"], topn=1)[0]
 
 # %% exercise 2: wrong
-answer_2 = skipgram.wv.most_similar(positive=["arafat", "palestinian"], negative=["israel"], topn=1)[0][0]
+answer_2 = skipgram.wv.most_similar(positive=["arafat", "palestinian"], negative=["israel"], topn=1)[0]  # the other way round
 
 # %% exercise 3
 sims_100 = []
