@@ -135,3 +135,26 @@ def test_gpt2_standin_is_a_pretrained_causal_language_model():
     config = AutoConfig.from_pretrained(resolve("gpt2", "offline").path)
     assert config.model_type == "llama" and config.architectures == ["LlamaForCausalLM"]
     assert "SmolLM2-135M-Instruct" in resolve("gpt2", "offline").note
+
+
+def test_hub_path_is_the_real_id_on_huggingface_co_and_the_downloaded_folder_through_a_mirror(monkeypatch, tmp_path):
+    """From huggingface.co the notebooks get the id; through HF_ENDPOINT the folder of the files the mirror
+    lists (from_pretrained of an id also asks for files a repository lacks, which olah answers with 401)."""
+    import huggingface_hub
+
+    asked = []
+
+    def snapshot_download(repo_id, allow_patterns=None, endpoint=None):
+        asked.append((repo_id, tuple(allow_patterns), endpoint))
+        return str(tmp_path / repo_id)
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
+    models._mirror_snapshot.cache_clear()
+    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: True)
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
+    assert resolve("roberta-base", "hub").path == "roberta-base"
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9/")
+    assert resolve("roberta-base", "hub").path == str(tmp_path / "roberta-base")
+    assert resolve("roberta-base", "hub").path == str(tmp_path / "roberta-base")  # asked once per process
+    assert asked == [("roberta-base", models.HUB_FILES, "http://127.0.0.1:9")]
+    models._mirror_snapshot.cache_clear()

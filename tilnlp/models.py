@@ -11,7 +11,12 @@ Profiles
              ``tilnlp.mirror``), else built here.
 
 "The hub" is ``HF_ENDPOINT`` when it is set (huggingface_hub's own setting, e.g. a classroom
-mirror ``http://192.168.1.10:8090``), else https://huggingface.co.
+mirror ``http://192.168.1.10:8090``), else https://huggingface.co.  From huggingface.co the
+notebooks get the real id, as any user of the Hub does; through ``HF_ENDPOINT`` they get the
+folder of the files the mirror lists for it, downloaded into the Hugging Face cache
+(:func:`hub_path`): ``from_pretrained`` of an id also asks for files a repository may lack
+(``added_tokens.json``, ``additional_chat_templates/``), and a mirror need not answer those as
+the Hub does (olah's local mirror says "repository not found", which transformers takes as fatal).
 
 The profile comes from the notebook's ``profile`` parameter, else ``TILNLP_PROFILE``,
 else ``auto``.  Every stand-in is announced in one line naming the real id it replaces.
@@ -175,6 +180,28 @@ def hub_has(repo_id: str, repo_type: str = "model") -> bool:
     return bool(hub_serves(repo_id, repo_type))
 
 
+@functools.lru_cache(maxsize=16)
+def _mirror_snapshot(endpoint: str, real_id: str) -> str:
+    from huggingface_hub import snapshot_download
+
+    return snapshot_download(real_id, allow_patterns=list(HUB_FILES), endpoint=endpoint)
+
+
+def hub_path(real_id: str) -> str:
+    """What ``from_pretrained`` gets for the real model ``real_id`` from the hub.
+
+    From huggingface.co: the id itself, as for any user of the Hub.  Through ``HF_ENDPOINT`` (a
+    classroom mirror): the folder of the files the mirror lists for it (``HUB_FILES``), downloaded
+    into the Hugging Face cache once – or read from there, when the cache holds them and the
+    mirror does not answer.  ``from_pretrained("<id>")`` would also ask the endpoint for files the
+    repository lacks, and take olah's answer to those ("repository not found", 401) as fatal.
+    Asked once per process and model.
+    """
+    if not endpoint_setting():
+        return real_id
+    return _mirror_snapshot(hub_endpoint(), real_id)
+
+
 def _cached(repo_id: str, names, cache_dir=None) -> bool:
     from huggingface_hub import try_to_load_from_cache
 
@@ -314,7 +341,7 @@ def resolve(name: str, profile: str | None = None, build: bool = True) -> Resolv
     prof = resolve_profile(profile)
     source = choose_source(prof, in_hf_cache(model.real_id), model.real_id)
     if source == "hub":
-        return Resolved(name, model.real_id, "hub", model.real_id,
+        return Resolved(name, model.real_id, "hub", hub_path(model.real_id),
                         f"model {model.real_id}: from {endpoint_name()}")
     # under the auto profile a stand-in that a mirror serves is copied rather than built
     fetched = standin_from_hub(model) if build and prof == "auto" else None
