@@ -149,3 +149,54 @@ def test_checked_outputs_compare_a_stream_however_the_kernel_split_it():
     result = new_output("execute_result", data={"text/plain": "0.87", "image/png": "iVBOR"})
     assert nbs.comparable_outputs([split[0], result, split[1]]) != nbs.comparable_outputs(whole + [result])
     assert nbs.comparable_outputs([result]) == [("data", {"text/plain": "0.87"})]
+
+
+# --- reading length: a core path a learner reads in one sitting ------------------------------------
+
+CORE_WORDS = 1200      # about 15 minutes of reading, for a learner reading English as a second language
+CELL_CHARACTERS = 1500  # a longer Markdown cell is a wall of text: split it, or move it to "Going deeper"
+GOING_DEEPER = {"en": "## Going deeper", "ko": "## 더 깊이"}
+
+
+def core_path(nb, lang: str) -> list[str]:
+    """The Markdown of the notebook's core path: every Markdown cell before its first "Going deeper"."""
+    texts = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        if cell.source.lstrip().startswith(GOING_DEEPER[lang]):
+            break
+        texts.append(cell.source)
+    return texts
+
+
+@pytest.mark.parametrize("path", nbs.course_notebooks(), ids=lambda p: p.stem)
+def test_the_core_path_reads_in_fifteen_minutes_and_no_cell_is_a_wall(path):
+    nb = nbs.read(path)
+    words = sum(len(text.split()) for text in core_path(nb, "en"))
+    assert words <= CORE_WORDS, f"{path.stem}: {words} words of Markdown before 'Going deeper' (at most {CORE_WORDS})"
+    longest = max((c for c in nb.cells if c.cell_type == "markdown"), key=lambda c: len(c.source))
+    assert len(longest.source) <= CELL_CHARACTERS, \
+        f"{path.stem}: Markdown cell {longest.id} has {len(longest.source)} characters (at most {CELL_CHARACTERS})"
+
+
+@pytest.mark.parametrize("path", nbs.course_notebooks(), ids=lambda p: p.stem)
+def test_going_deeper_is_marked_optional_and_comes_after_the_key_points(path):
+    nb = nbs.read(path)
+    headings = [c.source.lstrip().splitlines()[0] for c in nb.cells
+                if c.cell_type == "markdown" and c.source.lstrip().startswith("## ")]
+    deeper = [i for i, h in enumerate(headings) if h.startswith(GOING_DEEPER["en"])]
+    if not deeper:
+        return
+    assert all(i > headings.index("## Key points") for i in deeper), f"{path.stem}: Going deeper before Key points"
+    assert headings[deeper[0]:] == [h for h in headings[deeper[0]:] if h.startswith(GOING_DEEPER["en"])], \
+        f"{path.stem}: a core section after 'Going deeper': {headings[deeper[0]:]}"
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith(GOING_DEEPER["en"]):
+            assert "*Optional.*" in cell.source, f"{path.stem}: cell {cell.id} is not marked *Optional.*"
+
+
+def test_core_path_stops_at_going_deeper():
+    nb = _nb(new_markdown_cell("# Title\none two"), new_markdown_cell("## Key points\nthree"),
+             new_markdown_cell("## Going deeper: more\n*Optional.* four five"), new_markdown_cell("six"))
+    assert core_path(nb, "en") == ["# Title\none two", "## Key points\nthree"]

@@ -67,29 +67,47 @@ IMDb 훈련 리뷰 1,000개로 여기서 파인튜닝한 all-MiniLM-L6-v2입니�
 다릅니다. 점수는 어느 한 모델의 로짓에 소프트맥스를 적용한 값이므로, 두 모델은 레이블이 같을 때에도 소수점
 셋째 자리까지 일치하는 일이 드뭅니다."""),
     (SENTIMENT, "accuracy"): Effect(
-        en="""These 200 Pang & Lee sentences are *not* unseen data for the real default model: SST-2, its
-training set, was built from the same Rotten Tomatoes snippets that Pang & Lee collected (Socher et al., 2013),
-so its accuracy here would be flattering. The offline stand-in never saw them: it was trained on IMDb reviews,
-and its recipe was chosen on reviews held out of its own training set – so the number above is an honest
-estimate for it.""",
-        ko="""이 Pang & Lee 문장 200개는 실제 기본 모델에게는 처음 보는 데이터가 *아닙니다*. 그 모델의 훈련
-데이터인 SST-2는 Pang & Lee가 모은 것과 같은 Rotten Tomatoes 발췌문으로 만들어졌으므로(Socher et al., 2013),
-여기서 잰 그 모델의 정확도는 실제보다 후하게 나올 것입니다. 오프라인 대체 모델은 이 문장들을 본 적이 없습니다.
-IMDb 리뷰로 학습했고, 학습 방법(레시피)도 자기 훈련 데이터에서 떼어 둔 리뷰로 골랐습니다 – 그러므로 위의
-수치는 이 모델에 대한 정직한 추정치입니다."""),
+        en="""The number above is the offline stand-in's, and an honest estimate for it: it never saw these
+sentences – it was trained on IMDb reviews, and its recipe was chosen on reviews held out of its own training
+set. The real default model likely saw most of them in training (SST-2 was built from the same Rotten Tomatoes
+snippets, Socher et al., 2013), so its accuracy here may be flattering; compare the two numbers with that in
+mind.""",
+        ko="""위의 수치는 오프라인 대체 모델의 것이며, 이 모델에 대해서는 정직한 추정치입니다. 이 모델은 이
+문장들을 본 적이 없습니다. IMDb 리뷰로 학습했고, 학습 방법(레시피)도 자기 훈련 데이터에서 떼어 둔 리뷰로
+골랐습니다. 실제 기본 모델은 이 문장들 대부분을 훈련 중에 보았을 가능성이 높으므로(SST-2는 같은 Rotten
+Tomatoes 발췌문으로 만들어졌습니다, Socher et al., 2013) 여기서 잰 그 모델의 정확도는 실제보다 후하게 나올
+수 있습니다. 두 수치를 비교할 때는 이 점을 염두에 두십시오."""),
     (ROBERTA, "head"): Effect(
         en="""Offline, `roberta-base` is stood in by a BERT-architecture encoder (all-MiniLM-L6-v2), whose
-classification head is one layer: 2 new tensors, `classifier.weight` and `classifier.bias`. The real
-`roberta-base` gets a two-layer head – **4** new tensors, `classifier.dense.weight`, `classifier.dense.bias`,
-`classifier.out_proj.weight`, `classifier.out_proj.bias` – and its report also lists the weights of its
-pre-training head as unused. The notes saw `LABEL_1` with **0.56**; here the label and score come
-from another random head. The lesson is the same for both: the head is new and random.""",
+classification head is one new layer – 2 new tensors, `classifier.weight` and `classifier.bias` – that reads
+the `[CLS]` vector through the checkpoint's pooler (dense + tanh; "Going deeper" shows it was never trained).
+The real `roberta-base` gets a two-layer head, `RobertaClassificationHead` (dense → tanh → `out_proj`) –
+**4** new tensors, `classifier.dense.weight`, `classifier.dense.bias`, `classifier.out_proj.weight`,
+`classifier.out_proj.bias` – and no pooler; its report also lists the weights of its pre-training head as
+unused. The notes saw `LABEL_1` with **0.56**; here the label and score come from another random head. The
+lesson is the same for both: the head is new and random.""",
         ko="""오프라인에서는 BERT 구조의 인코더(all-MiniLM-L6-v2)가 `roberta-base`를 대신하며, 이 인코더의
-분류 헤드는 층 하나입니다. 새 텐서는 `classifier.weight`와 `classifier.bias`, 2개입니다. 실제 `roberta-base`는
-두 층짜리 헤드를 받습니다 – 새 텐서 **4**개, `classifier.dense.weight`, `classifier.dense.bias`,
-`classifier.out_proj.weight`, `classifier.out_proj.bias` – 그리고 불러올 때의 보고에는 사전 학습 헤드의
-가중치도 쓰이지 않은 가중치로 나옵니다. 노트에서는 `LABEL_1`과 **0.56**이 나왔지만, 여기서는 또 다른
-무작위 헤드가 레이블과 점수를 냅니다. 교훈은 두 모델 모두 같습니다: 헤드는 새로 만들어진 무작위 헤드입니다."""),
+분류 헤드는 새 층 하나입니다. 새 텐서는 `classifier.weight`와 `classifier.bias`, 2개이고, 이 층은 체크포인트에
+들어 있는 풀러(pooler, dense + tanh)를 거친 `[CLS]` 벡터를 읽습니다("더 깊이"에서 이 풀러가 한 번도 학습되지
+않았음을 확인합니다). 실제 `roberta-base`는 두 층짜리 헤드 `RobertaClassificationHead`(dense → tanh →
+`out_proj`)를 받습니다 – 새 텐서 **4**개, `classifier.dense.weight`, `classifier.dense.bias`,
+`classifier.out_proj.weight`, `classifier.out_proj.bias` – 그리고 풀러는 없습니다. 불러올 때의 보고에는 사전
+학습 헤드의 가중치도 쓰이지 않은 가중치로 나옵니다. 노트에서는 `LABEL_1`과 **0.56**이 나왔지만, 여기서는 또
+다른 무작위 헤드가 레이블과 점수를 냅니다. 교훈은 두 모델 모두 같습니다: 헤드는 새로 만들어진 무작위
+헤드입니다."""),
+    (ROBERTA, "pooler"): Effect(
+        en="""all-MiniLM-L6-v2 was trained for sentence similarity with mean pooling: its pooler plays no part
+in that, so no training step ever reached it – its biases are still exactly zero, and its weights the random
+numbers it started with. Offline, the new classifier therefore sees the `[CLS]` vector through a random
+dense layer + tanh: two random layers, like RoBERTa's head, one of them loaded from the checkpoint. The real
+`roberta-base` has no pooler here (`RobertaForSequenceClassification` builds its encoder with
+`add_pooling_layer=False`): both layers of its head are new, and the loading report says so.""",
+        ko="""all-MiniLM-L6-v2는 평균 풀링으로 문장 유사도를 학습했습니다. 이 학습에서 풀러는 아무 역할도 하지
+않으므로, 어떤 학습 단계도 풀러에 닿지 않았습니다 – 편향은 여전히 정확히 0이고, 가중치는 처음 시작할 때의
+무작위 값 그대로입니다. 그래서 오프라인에서는 새 분류기가 무작위 dense 층 + tanh를 거친 `[CLS]` 벡터를 봅니다.
+RoBERTa의 헤드처럼 무작위 층이 둘인 셈이고, 그중 하나는 체크포인트에서 불러온 것입니다. 실제 `roberta-base`에는
+여기서 풀러가 없습니다(`RobertaForSequenceClassification`은 인코더를 `add_pooling_layer=False`로 만듭니다).
+헤드의 두 층이 모두 새 층이며, 로딩 보고도 그렇게 알려 줍니다."""),
     (BERT, "token-table"): Effect(
         en="""Offline this table belongs to all-MiniLM-L6-v2: the same 30,522-token vocabulary as
 `bert-base-uncased`, but 384 numbers per token instead of 768, and weights that were distilled from a larger
@@ -131,23 +149,29 @@ neither is a strong sentence embedding without further training.""",
     (BERT, "mlm-head"): Effect(
         en="""The real `bert-base-uncased` checkpoint keeps its pre-trained masked-language-model head, so
 `fill-mask` fills the probes above with sensible words at once, and loading `BertForMaskedLM` reports nothing
-missing. The offline encoder was saved without that head, which is why this notebook trains a new one – and
-why, with a network, you should compare: minutes on 270 articles against days on billions of words.""",
+missing. The offline encoder was saved without such a head, so offline there is nothing to fill in with until
+the notebook trains a new one. With a network, compare the two: BERT's head was trained together with its
+encoder, from random weights, for days on billions of words; the new head here, for minutes on top of an
+encoder that was trained already.""",
         ko="""실제 `bert-base-uncased` 체크포인트에는 사전 학습된 마스크 언어 모델 헤드가 그대로 있어서,
 `fill-mask`가 위의 확인용 문장(probe)을 곧바로 그럴듯한 단어로 채우고, `BertForMaskedLM`을 불러와도 빠진
-가중치가 없다고 나옵니다. 오프라인 인코더는 그 헤드 없이 저장되었습니다. 그래서 이 노트북은 헤드를 새로
-학습시킵니다. 네트워크가 있다면 실제 모델과 비교해 보아야 하는 이유도 여기에 있습니다: 한쪽은 기사 270개로
-몇 분, 다른 쪽은 수십억 개의 단어로 며칠을 학습했습니다."""),
+가중치가 없다고 나옵니다. 오프라인 인코더는 그런 헤드 없이 저장되었으므로, 오프라인에서는 노트북이 새 헤드를
+훈련하기 전까지 채워 넣을 수단이 없습니다. 네트워크가 있다면 둘을 비교해 보세요. BERT의 헤드는 인코더와
+함께 무작위 가중치에서 시작해 수십억 개의 단어로 며칠 동안 학습했고, 여기의 새 헤드는 이미 학습된 인코더
+위에서 몇 분 동안 학습했습니다."""),
     (BERT, "nsp"): Effect(
-        en="""The real `bert-base-uncased` has its trained NSP classifier (`cls.seq_relationship`) and gets most
-of these pairs right with it. The offline encoder has none – and it was trained further on sentence pairs
-(paraphrases, questions and answers), so its cosine similarity is a better topic detector than plain BERT's
-mean-pooled vectors would be. The shortcut is real; how well cosine alone does here owes part of its score to
-that extra training.""",
-        ko="""실제 `bert-base-uncased`에는 학습된 NSP 분류기(`cls.seq_relationship`)가 있어서, 그것으로 이 문장
-쌍의 대부분을 맞힙니다. 오프라인 인코더에는 NSP 분류기가 없습니다 – 게다가 문장 쌍(같은 뜻의 다른 표현, 질문과
-답)으로 더 학습했기 때문에, 그 코사인 유사도는 평범한 BERT의 평균 풀링 벡터로 잰 코사인보다 주제를 더 잘
-가려냅니다. 주제만 보는 지름길은 실제로 통하지만, 여기서 코사인만으로 얻은 점수의 일부는 그 추가 학습 덕분입니다."""),
+        en="""The real `bert-base-uncased` has its trained NSP classifier (`cls.seq_relationship`); with a
+network, the NSP cell above measures how many of these pairs it gets right. The offline encoder has none – and
+it is not plain BERT: all-MiniLM-L6-v2 was trained further on about a billion sentence pairs (paraphrases,
+questions and answers, ...) so that related texts get similar vectors, which comes close to training it as a
+topic detector. Its cosine line owes part of its score to that training; the TF-IDF line, which uses no
+trained model at all, is the fairer evidence for the topic shortcut.""",
+        ko="""실제 `bert-base-uncased`에는 학습된 NSP 분류기(`cls.seq_relationship`)가 있습니다. 네트워크가
+있다면 위의 NSP 셀이 이 문장 쌍 가운데 몇 개를 맞히는지 측정합니다. 오프라인 인코더에는 NSP 분류기가 없고,
+평범한 BERT도 아닙니다. all-MiniLM-L6-v2는 관련 있는 텍스트가 비슷한 벡터를 갖도록 약 10억 개의 문장 쌍(같은
+뜻의 다른 표현, 질문과 답 등)으로 더 학습했는데, 이는 주제 판별기로 학습시킨 것에 가깝습니다. 그러므로 이
+모델의 코사인 줄에 나온 점수의 일부는 그 학습 덕분입니다. 훈련된 모델을 전혀 쓰지 않는 TF-IDF 줄이 주제만
+보는 지름길을 더 공정하게 보여 주는 증거입니다."""),
     (BERT, "size"): Effect(
         en="""Offline, `bert-base-uncased` is all-MiniLM-L6-v2: 6 layers of 384 numbers, 22.7 M parameters.
 The real model has 12 layers of 768, 110 M parameters – each token costs about 8 times more arithmetic – so
