@@ -9,7 +9,7 @@ from . import notebooks as nbs
 from .errors import UserError
 from .mirror import DEFAULT_PORT
 from .models import PROFILES
-from .paths import build_dir
+from .paths import build_dir, editable_sources
 from .presets import PRESETS
 
 
@@ -17,6 +17,15 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tilnlp", description="Run, check and prepare the tilnlp Transformers course notebooks.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = sub.add_parser("init", help="copy the notebooks (English and Korean) and the glossary into DIR, "
+                                       "where you will work on them")
+    init.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    init.add_argument("--force", action="store_true",
+                      help="update the course's files in a folder that is not empty (a file you changed is "
+                           "kept in DIR/backup-<time>/ first)")
+    init.add_argument("--solutions", action="store_true",
+                      help="(teachers) also copy the worked solutions, notebooks/solutions/")
 
     run = sub.add_parser("run", help="execute notebooks headlessly into build/executed/")
     run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="names or numbers (default: all)")
@@ -152,6 +161,15 @@ def _any_hub_cache() -> bool:
     return any(in_hf_cache(m.real_id) for m in MODELS.values())
 
 
+def cmd_init(args) -> int:
+    from . import coursefiles
+
+    copied = coursefiles.init(args.folder, force=args.force, solutions=args.solutions)
+    print(copied.summary())
+    print(f"next: cd {args.folder} && jupyter lab notebooks/   (or: tilnlp run)")
+    return 0
+
+
 def cmd_list(args) -> int:
     print(nbs.listing())
     return 0
@@ -184,6 +202,8 @@ def cmd_cache(args) -> int:
 
 
 def cmd_clean(args) -> int:
+    if not args.check:
+        editable_sources("tilnlp clean")
     dirty = 0
     for path in _selected(args.notebooks):
         nb = nbs.read(path)
@@ -239,12 +259,15 @@ def cmd_mirror(args) -> int:
 def cmd_bless(args) -> int:
     from .bless import bless
 
+    editable_sources("tilnlp bless")
     return 0 if bless(_selected(args.notebooks)) else 1
 
 
 def cmd_translate(args) -> int:
     from . import translation
 
+    if not args.check:
+        editable_sources("tilnlp translate")
     paths = _selected(args.notebooks)
     if args.skeleton:
         for path in paths:
@@ -261,7 +284,7 @@ def cmd_translate(args) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "list": cmd_list, "doctor": cmd_doctor, "prefetch": cmd_prefetch,
+COMMANDS = {"init": cmd_init, "run": cmd_run, "list": cmd_list, "doctor": cmd_doctor, "prefetch": cmd_prefetch,
             "cache": cmd_cache, "clean": cmd_clean, "bless": cmd_bless, "export": cmd_export, "student": cmd_student,
             "translate": cmd_translate, "mirror": cmd_mirror}
 

@@ -118,9 +118,9 @@ def peak_memory_mib() -> float:
     """Peak resident memory of this process, in MiB: since it started, or since :func:`reset_peak_memory`.
 
     Linux: ``VmHWM`` from ``/proc/self/status`` (the figure ``reset_peak_memory`` resets);
-    elsewhere ``ru_maxrss``, which cannot be reset.
+    macOS: ``ru_maxrss``, which cannot be reset; Windows (no ``resource`` module): psutil's
+    ``peak_wset``, the peak working set, which cannot be reset either.
     """
-    import resource
     import sys
 
     try:
@@ -130,6 +130,13 @@ def peak_memory_mib() -> float:
                     return int(line.split()[1]) / 1024  # kB
     except OSError:
         pass
+    try:
+        import resource
+    except ImportError:  # Windows
+        import psutil
+
+        info = psutil.Process().memory_info()
+        return getattr(info, "peak_wset", info.rss) / 1024 / 1024
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
 

@@ -22,7 +22,7 @@ from . import notebooks as nbs
 from .record import fingerprint
 from .errors import UserError
 from .locks import Busy, exclusive
-from .paths import make_folder
+from .paths import is_packaged, make_folder
 
 ANSWER_LINE = re.compile(r"^answer_(\d+)\s*=\s*None\b.*$", re.M)
 RUN_LOCK = ".tilnlp-run.lock"  # in the output folder, held while a run writes there
@@ -241,7 +241,7 @@ def run(paths: list[Path], out_dir: Path, params: dict[str, dict], preset: str |
                     src = Path(tmp) / path.name
                     nbs.write(nb, src)
                     pm.execute_notebook(str(src), str(output), parameters=params.get(path.stem, {}),
-                                        engine_name=engine, progress_bar=False, cwd=str(path.parent),
+                                        engine_name=engine, progress_bar=False, cwd=str(kernel_cwd(path, out_dir)),
                                         kernel_name="python3", kernel_manager_class=manager_class)
                 results.append(Result(path.stem, "passed", time.perf_counter() - start, output,
                                       fingerprint=fingerprint(path)))
@@ -261,6 +261,12 @@ def run(paths: list[Path], out_dir: Path, params: dict[str, dict], preset: str |
                 bar.write(f"INTERRUPTED {path.stem}; partial copy: {output if output.exists() else 'none'}")
                 break
     return results
+
+
+def kernel_cwd(path: Path, out_dir: Path) -> Path:
+    """The folder a notebook's kernel runs in: the notebook's own, as in JupyterLab – except for the
+    read-only copy inside an installed wheel, whose kernels run in the output folder instead."""
+    return out_dir if is_packaged(path) else path.parent
 
 
 def summary(results: list[Result]) -> str:
