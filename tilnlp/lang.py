@@ -17,3 +17,12 @@ LANGS = ("en", "ko")
 def current() -> str:
     """``"ko"`` in the Korean edition's folder (or with ``TILNLP_LANG=ko``), else ``"en"``."""
     return env.choice("TILNLP_LANG", LANGS) or ("ko" if Path.cwd().name == "ko" else "en")
+
+
+def tr(en: str, ko: str) -> str:
+    """The message in the language of the notebook being run: ``ko`` in the Korean edition, else ``en``.
+
+    Every sentence the course itself prints or draws goes through here (the notebooks' own printed
+    strings are translated by the Korean edition's string table instead, see :mod:`tilnlp.translation`).
+    """
+    return ko if current() == "ko" else en
