@@ -33,15 +33,29 @@ class SolvedNotebook(IPyNbFile):
         self.compare_outputs = False  # like --nbval-lax: only the checked cells are compared
 
     def setup(self):
-        before = os.environ.get("TILNLP_STRICT_EXERCISES")
-        os.environ["TILNLP_STRICT_EXERCISES"] = "1"  # the kernel started here inherits it
+        settings = {"TILNLP_STRICT_EXERCISES": "1"}  # the kernel started here inherits them
+        if self.figure_text is not None:  # what the Korean notebook's figures say, for KoreanOutput
+            self.figure_text.unlink(missing_ok=True)
+            settings["TILNLP_FIGURE_TEXT"] = str(self.figure_text)
+        before = {name: os.environ.get(name) for name in settings}
+        os.environ.update(settings)
         try:
             super().setup()
         finally:
-            if before is None:
-                del os.environ["TILNLP_STRICT_EXERCISES"]
-            else:
-                os.environ["TILNLP_STRICT_EXERCISES"] = before
+            for name, value in before.items():
+                if value is None:
+                    del os.environ[name]
+                else:
+                    os.environ[name] = value
+
+    @property
+    def figure_text(self):
+        from pathlib import Path
+
+        from tilnlp.paths import build_dir
+
+        path = Path(str(self.fspath))
+        return build_dir("figure-text") / f"{path.stem}.jsonl" if path.parent.name == "ko" else None
 
     def collect(self):
         from pathlib import Path
@@ -51,10 +65,55 @@ class SolvedNotebook(IPyNbFile):
 
         path = Path(str(self.fspath))
         solved = {c.id: c.source for c in with_solutions(read(path), path).cells}
+        cells = []
         for item in super().collect():
             item.cell.source = solved.get(item.cell.get("id"), item.cell.source)
             item.add_marker(pytest.mark.slow)
+            cells.append(item)
             yield item
+        if self.figure_text is not None:
+            item = KoreanOutput.from_parent(self, name="the course speaks Korean", cells=cells)
+            item.add_marker(pytest.mark.slow)
+            yield item
+
+
+class KoreanOutput(pytest.Item):
+    """After a Korean notebook's cells ran: nothing the course printed, displayed or drew is English.
+
+    The course's English is every phrase of the tilnlp package's strings and of the notebook's code
+    strings (those the translation does not keep as they are); model output and data print as they
+    are, and are not the course's (see ``tilnlp.translation.english_left``).  Standard error is
+    the libraries' (transformers' loading reports), not the course's."""
+
+    def __init__(self, *, cells, **kwargs):
+        super().__init__(**kwargs)
+        self.cells = cells
+
+    def runtest(self):
+        import json
+
+        from tilnlp import translation
+        from tilnlp.paths import notebooks_dir
+
+        texts = []
+        for item in self.cells:
+            for out in item.test_outputs or []:
+                if out.get("output_type") == "stream" and out.get("name") == "stdout":
+                    texts.append(out.get("text", ""))
+                for kind in ("text/markdown", "text/plain"):
+                    if kind in out.get("data", {}):
+                        texts.append(out["data"][kind])
+                        break
+        figure_text = self.parent.figure_text
+        lines = figure_text.read_text(encoding="utf-8").splitlines() if figure_text.is_file() else []
+        texts += [text for line in lines for text in json.loads(line)]
+        english = notebooks_dir() / self.path.name
+        left = translation.english_left(texts, translation.course_english(english))
+        assert not left, (f"{len(left)} line(s) of the course's own English in the Korean {self.path.name}: "
+                          + " | ".join(line[:100] for line in left[:8]))
+
+    def reportinfo(self):
+        return self.path, None, f"{self.name}"
 
 
 class CheckedOutput(pytest.Item):

@@ -2,8 +2,9 @@
 
 Each notebook is run offline at CI sizes; the outputs of its checked cells
 (``# NBVAL_CHECK_OUTPUT``) are copied into the source, which is then stored clean.  A
-notebook that does not run cleanly is left exactly as it was.  The Korean notebook, which
-carries the same checked outputs, is regenerated too when its translation is current.
+notebook that does not run cleanly is left exactly as it was.  Then the Korean notebook is
+regenerated (when its translation is current) and blessed the same way: it prints Korean, so
+its checked cells keep their own expected outputs.
 """
 from __future__ import annotations
 
@@ -14,24 +15,37 @@ from . import runner, translation
 from .paths import build_dir
 
 
+def _bless(paths: list[Path], out: Path, echo) -> list[Path]:
+    """Run ``paths`` into ``out`` and store their checked cells' outputs; the paths blessed."""
+    results = runner.run(paths, out, {}, preset="ci", profile="offline")
+    echo(runner.summary(results))
+    passed = {r.notebook for r in results if r.status == "passed"}
+    blessed = []
+    for path in paths:
+        name = f"{path.parent.name}/{path.name}" if path.parent.name == translation.LANG else path.name
+        if path.stem not in passed:
+            echo(f"not blessed {name}: it did not run cleanly")
+            continue
+        outputs = {c.source: c.outputs for c in nbs.read(out / path.name).cells if nbs.is_checked(c)}
+        source = nbs.read(path)
+        for cell in source.cells:
+            if nbs.is_checked(cell):
+                cell.outputs = outputs.get(cell.source, [])
+        nbs.write(nbs.clean(source), path)
+        echo(f"blessed {name}: {sum(nbs.is_checked(c) for c in source.cells)} checked cell(s)")
+        blessed.append(path)
+    return blessed
+
+
 def bless(paths: list[Path], echo=print) -> bool:
-    """Bless ``paths``; True when every one of them ran cleanly and was blessed."""
+    """Bless ``paths`` and their Korean notebooks; True when every one of them ran cleanly and was blessed."""
     with runner.claim(build_dir("bless")) as out:  # the copies are read back below: hold them till then
-        results = runner.run(paths, out, {}, preset="ci", profile="offline")
-        echo(runner.summary(results))
-        passed = {r.notebook for r in results if r.status == "passed"}
-        for path in paths:
-            if path.stem not in passed:
-                echo(f"not blessed {path.name}: it did not run cleanly")
+        blessed = _bless(paths, out, echo)
+        korean = []
+        for path in blessed:
+            if translation.problems(path):
+                echo(f"not blessed ko/{path.name}: its translation is not current (`tilnlp translate --check`)")
                 continue
-            outputs = {c.source: c.outputs for c in nbs.read(out / path.name).cells if nbs.is_checked(c)}
-            source = nbs.read(path)
-            for cell in source.cells:
-                if nbs.is_checked(cell):
-                    cell.outputs = outputs.get(cell.source, [])
-            nbs.write(nbs.clean(source), path)
-            echo(f"blessed {path.name}: {sum(nbs.is_checked(c) for c in source.cells)} checked cell(s)")
-            if not translation.problems(path):  # the Korean copy carries the same expected outputs
-                translation.generate([path])
-                echo(f"regenerated ko/{path.name}")
-    return len(passed) == len(paths)
+            korean += translation.generate([path])
+        korean_blessed = _bless(korean, out / translation.LANG, echo) if korean else []
+    return len(blessed) == len(paths) and len(korean_blessed) == len(paths)

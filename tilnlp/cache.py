@@ -34,6 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from .errors import UserError
+from .lang import tr
 from .locks import Busy, exclusive, pid_alive
 
 BUILD_INFO = "BUILD_INFO.json"
@@ -200,9 +201,13 @@ def tidy(say: Callable[[str], None] = print) -> list[Path]:
     removed = remove_stale_temps()
     for tmp in removed:
         owner = _temp_owner(tmp)
-        whose = f"process {owner}, which no longer runs" if owner is not None else "an older tilnlp"
-        say(f"[tilnlp] removed {tmp.name} from {tmp.parent}: a temporary folder of an interrupted build "
-            f"or import ({whose})")
+        if owner is not None:
+            whose = tr(f"process {owner}, which no longer runs", f"이제 실행 중이 아닌 프로세스 {owner}")
+        else:
+            whose = tr("an older tilnlp", "이전 버전의 tilnlp")
+        say(tr(f"[tilnlp] removed {tmp.name} from {tmp.parent}: a temporary folder of an interrupted build "
+               f"or import ({whose})",
+               f"[tilnlp] {tmp.parent}에서 {tmp.name}을(를) 지웠습니다: 중단된 빌드나 가져오기가 남긴 임시 폴더입니다 ({whose})"))
     return removed
 
 
@@ -293,7 +298,8 @@ def build_once(name: str, builder: Callable[[Path], dict | None]) -> Path:
             return final
         damaged = final.exists()
         if damaged:
-            print(f"[tilnlp] the cached {name} is damaged ({describe(broken)}); rebuilding it", flush=True)
+            print(tr(f"[tilnlp] the cached {name} is damaged ({describe(broken)}); rebuilding it",
+                     f"[tilnlp] 캐시에 있는 {name}이(가) 손상되었습니다 ({describe(broken)}). 다시 만듭니다"), flush=True)
         try:
             with _temp_folder(name) as tmp, _cache_space(f"building {name}"):  # space: before tmp goes
                 start = time.perf_counter()
@@ -316,7 +322,8 @@ def remove_damaged() -> list[str]:
         with _lock(name):
             broken = damage(name, checksums=True)
             if broken:
-                print(f"[tilnlp] the cached {name} is damaged ({describe(broken)}); removing it", flush=True)
+                print(tr(f"[tilnlp] the cached {name} is damaged ({describe(broken)}); removing it",
+                         f"[tilnlp] 캐시에 있는 {name}이(가) 손상되었습니다 ({describe(broken)}). 지웁니다"), flush=True)
                 aside = _aside(name)
                 os.rename(asset_path(name), aside)
                 shutil.rmtree(aside, ignore_errors=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .lang import tr
+
 
 def device() -> str:
     import torch
@@ -45,8 +47,9 @@ def mixed_precision() -> Precision:
 
     if torch.cuda.is_available():
         if torch.cuda.is_bf16_supported():
-            return Precision(True, False, False, "GPU with bfloat16: bf16 mixed precision")
-        return Precision(False, True, False, "GPU without bfloat16: fp16 mixed precision")
+            return Precision(True, False, False, tr("GPU with bfloat16: bf16 mixed precision", "bfloat16을 지원하는 GPU: bf16 혼합 정밀도"))
+        return Precision(False, True, False, tr("GPU without bfloat16: fp16 mixed precision", "bfloat16을 지원하지 않는 GPU: fp16 혼합 정밀도"))
     if cpu_has_native_bf16():
-        return Precision(True, False, True, "CPU with native bfloat16 (AVX-512 BF16/AMX): bf16 autocast")
-    return Precision(False, False, True, "CPU without native bfloat16: float32")
+        return Precision(True, False, True, tr("CPU with native bfloat16 (AVX-512 BF16/AMX): bf16 autocast",
+                                         "bfloat16을 직접 계산하는 CPU (AVX-512 BF16/AMX): bf16 autocast"))
+    return Precision(False, False, True, tr("CPU without native bfloat16: float32", "bfloat16을 직접 계산하지 못하는 CPU: float32"))

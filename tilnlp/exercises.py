@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import env
+from .lang import tr
 
 _MUST_REJECT: dict[int, list] = {}  # exercise number -> wrong answers its next check must reject
 
@@ -60,18 +61,19 @@ def check(number: int, answer, test, hint: str = "") -> None:
     if answer is None:
         if strict():
             raise ExerciseFailed(f"exercise {number}: no answer")
-        print(f"Exercise {number}: not answered yet.")
+        print(tr(f"Exercise {number}: not answered yet.", f"연습 {number}: 아직 답하지 않았습니다."))
         return
     try:
         ok = bool(test(answer))
     except Exception as exc:  # a malformed answer is a wrong answer, with the reason shown
         ok, hint = False, f"{hint} ({type(exc).__name__}: {exc})".strip()
     if ok:
-        print(f"Exercise {number}: correct.")
+        print(tr(f"Exercise {number}: correct.", f"연습 {number}: 정답입니다."))
     elif strict():
         raise ExerciseFailed(f"exercise {number}: the answer {answer!r} does not pass its check")
     else:
-        print(f"Exercise {number}: not quite{': ' + hint if hint else '.'}")
+        print(tr(f"Exercise {number}: not quite{': ' + hint if hint else '.'}",
+                 f"연습 {number}: 아직 아닙니다{'. 힌트: ' + hint if hint else '.'}"))
 
 
 _BLOCK = re.compile(r"^# %% exercise (\d+)(: wrong)?\s*$", re.M)

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from . import env
 from .errors import UserError
+from .lang import tr
 
 PROFILES = ("auto", "hub", "offline")
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -57,6 +58,7 @@ class Model:
     real_id: str
     offline: str  # "encoder" (the packaged MiniLM) or "module:tilnlp.standins.x"
     standin: str  # what the offline stand-in is, for the announcement line
+    standin_ko: str  # the same in Korean, for the Korean edition
     aliases: tuple[str, ...] = ()
 
 
@@ -64,17 +66,22 @@ MODELS = {
     "gpt2": Model(
         "gpt2", "module:tilnlp.standins.smollm2",
         "SmolLM2-135M-Instruct (a real pretrained 135 M-parameter language model from Hugging Face, "
-        "instruction-tuned, 4-bit weights de-quantised; not OpenAI's GPT-2)"),
+        "instruction-tuned, 4-bit weights de-quantised; not OpenAI's GPT-2)",
+        "SmolLM2-135M-Instruct (Hugging Face가 사전 학습한 실제 언어 모델, 파라미터 1억 3,500만 개, 지시 튜닝됨, "
+        "4비트 가중치를 풀어서 사용; OpenAI의 GPT-2가 아닙니다)"),
     "distilbert/distilbert-base-uncased-finetuned-sst-2-english": Model(
         "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "module:tilnlp.standins.sentiment",
         "all-MiniLM-L6-v2 fine-tuned here on 1,000 real IMDb reviews (POSITIVE/NEGATIVE)",
+        "all-MiniLM-L6-v2를 이 컴퓨터에서 실제 IMDb 리뷰 1,000개로 파인튜닝한 모델 (POSITIVE/NEGATIVE)",
         aliases=("sentiment", "distilbert-base-uncased-finetuned-sst-2-english")),
     "roberta-base": Model(
         "roberta-base", "encoder",
-        "all-MiniLM-L6-v2 (a BERT-architecture encoder, real pretrained weights, no classification head)"),
+        "all-MiniLM-L6-v2 (a BERT-architecture encoder, real pretrained weights, no classification head)",
+        "all-MiniLM-L6-v2 (BERT 구조의 인코더, 실제 사전 학습 가중치, 분류 헤드 없음)"),
     "bert-base-uncased": Model(
         "bert-base-uncased", "encoder",
-        "all-MiniLM-L6-v2 (BERT architecture, bert-base-uncased vocabulary, real pretrained weights, 6 layers)"),
+        "all-MiniLM-L6-v2 (BERT architecture, bert-base-uncased vocabulary, real pretrained weights, 6 layers)",
+        "all-MiniLM-L6-v2 (BERT 구조, bert-base-uncased 어휘, 실제 사전 학습 가중치, 6개 층)"),
 }
 _ALIASES = {alias: key for key, m in MODELS.items() for alias in (key, *m.aliases)}
 
@@ -128,7 +135,7 @@ def hub_endpoint() -> str:
 
 def endpoint_name() -> str:
     """The endpoint as messages name it: ``HF_ENDPOINT=<url>`` when set (the setting to check), else the hub."""
-    return f"HF_ENDPOINT={hub_endpoint()}" if endpoint_setting() else "the Hugging Face Hub"
+    return f"HF_ENDPOINT={hub_endpoint()}" if endpoint_setting() else tr("the Hugging Face Hub", "Hugging Face Hub")
 
 
 def endpoint_answers(endpoint: str, timeout: float = 1.0) -> bool:
@@ -342,11 +349,12 @@ def resolve(name: str, profile: str | None = None, build: bool = True) -> Resolv
     source = choose_source(prof, in_hf_cache(model.real_id), model.real_id)
     if source == "hub":
         return Resolved(name, model.real_id, "hub", hub_path(model.real_id),
-                        f"model {model.real_id}: from {endpoint_name()}")
+                        tr(f"model {model.real_id}: from {endpoint_name()}", f"모델 {model.real_id}: {endpoint_name()}에서 가져옵니다"))
     # under the auto profile a stand-in that a mirror serves is copied rather than built
     fetched = standin_from_hub(model) if build and prof == "auto" else None
     path = fetched or offline_path(model, build=build)
-    note = f"offline stand-in for {model.real_id}: {model.standin}"
+    note = tr(f"offline stand-in for {model.real_id}: {model.standin}",
+              f"{model.real_id} 대신 쓰는 오프라인 대체 모델: {model.standin_ko}")
     return Resolved(name, model.real_id, "offline", str(path), note)
 
 
@@ -391,7 +399,7 @@ class Course:
             return
         from IPython.display import Markdown, display
 
-        title = "오프라인 대체 모델: 달라지는 점" if current() == "ko" else "Offline stand-in: what this changes"
+        title = tr("Offline stand-in: what this changes", "오프라인 대체 모델: 달라지는 점")
         display(Markdown(f"> **{title}.** " + entry.text(current()).replace("\n", "\n> ")))
 
     def imdb(self, train_path=None, test_path=None):
@@ -400,14 +408,17 @@ class Course:
 
         if train_path or test_path:
             self._imdb_source = "csv"
-            self._announce("imdb", f"data set: your CSV files ({train_path or ''} {test_path or ''}) instead of imdb")
+            self._announce("imdb", tr(f"data set: your CSV files ({train_path or ''} {test_path or ''}) instead of imdb",
+                                      f"데이터셋: imdb 대신 여러분의 CSV 파일 ({train_path or ''} {test_path or ''})"))
             return load_imdb(train_path=train_path, test_path=test_path)
         source = self._imdb_source = choose_source(self.profile, imdb_in_hf_cache(), IMDB_HUB_ID, "dataset")
         if source == "hub":
-            self._announce("imdb", f"data set imdb: from {endpoint_name()}")
+            self._announce("imdb", tr(f"data set imdb: from {endpoint_name()}", f"데이터셋 imdb: {endpoint_name()}에서 가져옵니다"))
         else:
-            self._announce("imdb", "offline stand-in for the imdb data set: 2,000 real IMDb reviews "
-                                   "(vendored sample; 1,000 train / 1,000 test)")
+            self._announce("imdb", tr("offline stand-in for the imdb data set: 2,000 real IMDb reviews "
+                                      "(vendored sample; 1,000 train / 1,000 test)",
+                                      "imdb 데이터셋 대신 쓰는 오프라인 대체 데이터: 실제 IMDb 리뷰 2,000개 "
+                                      "(과정에 함께 넣어 둔 샘플; 훈련 1,000개 / 평가 1,000개)"))
         return load_imdb(source)
 
     def __repr__(self) -> str:

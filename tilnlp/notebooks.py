@@ -75,7 +75,12 @@ def read(path: Path):
 
 
 def listing(folder: Path | None = None) -> str:
-    """The course's notebooks, one line each: name and description (what ``tilnlp list`` prints)."""
+    """The course's notebooks, one line each: name and description (what ``tilnlp list`` prints) –
+    from the Korean edition when the Korean edition asks."""
+    from .lang import current
+
+    if folder is None and current() != "en" and lang_dir(current()).is_dir():
+        folder = lang_dir(current())
     lines = []
     for path in course_notebooks(folder):
         try:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .lang import tr
+
 HANGUL_FONT = "NanumGothic"
 
 
@@ -117,17 +119,17 @@ def scatter_2d(points, labels=None, groups=None, ax=None, title=None, size=30):
 
 # --------------------------------------------------------------------------- training (07–09)
 
-def loss_curve(losses, ax=None, title=None, window: int = 20, xlabel="step", ylabel="loss"):
+def loss_curve(losses, ax=None, title=None, window: int = 20, xlabel=None, ylabel=None):
     """Training loss per step (faint) and its moving average over ``window`` steps (bold)."""
     losses = np.asarray(losses, dtype=float)
     ax = _axes(ax)
     steps = np.arange(1, len(losses) + 1)
-    ax.plot(steps, losses, alpha=0.3, label="per step")
+    ax.plot(steps, losses, alpha=0.3, label=tr("per step", "스텝별"))
     if len(losses) >= window > 1:
         smooth = np.convolve(losses, np.ones(window) / window, mode="valid")
-        ax.plot(steps[window - 1:], smooth, linewidth=2, label=f"mean of {window} steps")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+        ax.plot(steps[window - 1:], smooth, linewidth=2, label=tr(f"mean of {window} steps", f"{window}스텝 평균"))
+    ax.set_xlabel(xlabel or tr("step", "스텝"))
+    ax.set_ylabel(ylabel or tr("loss", "손실"))
     ax.legend(loc="best")
     if title:
         ax.set_title(title)
@@ -146,19 +148,19 @@ def training_curves(history, axes=None, title=None, reference=None):
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     loss_ax, acc_ax = axes
-    for column, label in (("train_loss", "training loss"), ("eval_loss", "test loss")):
+    for column, label in (("train_loss", tr("training loss", "훈련 손실")), ("eval_loss", tr("test loss", "평가 손실"))):
         if column in history and history[column].notna().any():
             rows = history[history[column].notna()]
             loss_ax.plot(rows["epoch"], rows[column], marker="o", label=label)
-    loss_ax.set_xlabel("epoch")
-    loss_ax.set_ylabel("loss")
+    loss_ax.set_xlabel(tr("epoch", "에포크"))
+    loss_ax.set_ylabel(tr("loss", "손실"))
     loss_ax.legend(loc="best")
     rows = history[history["eval_accuracy"].notna()] if "eval_accuracy" in history else history.iloc[0:0]
-    acc_ax.plot(rows["epoch"], rows["eval_accuracy"], marker="o", color="C2", label="fine-tuned model")
+    acc_ax.plot(rows["epoch"], rows["eval_accuracy"], marker="o", color="C2", label=tr("fine-tuned model", "파인튜닝한 모델"))
     for i, (name, value) in enumerate((reference or {}).items()):
         acc_ax.axhline(value, linestyle="--", color=f"C{3 + i}", label=name)
-    acc_ax.set_xlabel("epoch")
-    acc_ax.set_ylabel("test accuracy")
+    acc_ax.set_xlabel(tr("epoch", "에포크"))
+    acc_ax.set_ylabel(tr("test accuracy", "평가 정확도"))
     acc_ax.legend(loc="best")
     if title:
         loss_ax.figure.suptitle(title, fontweight="bold")
@@ -174,7 +176,7 @@ def accuracy_bars(accuracies, ax=None, title=None, chance: float | None = 0.5):
     ax.set_yticks(range(len(names)), names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel("accuracy")
+    ax.set_xlabel(tr("accuracy", "정확도"))
     for bar, value in zip(bars, values):
         ax.text(value + 0.01, bar.get_y() + bar.get_height() / 2, f"{value:.3f}", va="center")
     if chance is not None:
@@ -198,7 +200,7 @@ def probability_bars(labels, series, ax=None, title=None):
     for i, name in enumerate(names):
         ax.bar(x + (i - (len(names) - 1) / 2) * width, series[name], width, label=name)
     ax.set_xticks(x, [repr(str(label)) for label in labels], rotation=30, ha="right")
-    ax.set_ylabel("probability")
+    ax.set_ylabel(tr("probability", "확률"))
     if len(names) > 1:
         ax.legend()
     if title:
@@ -212,6 +214,31 @@ def confusion(y_true, y_pred, class_names, ax=None, title=None):
 
     matrix = confusion_matrix(list(y_true), list(y_pred), labels=list(range(len(class_names))))
     ax = heatmap(matrix, class_names, ax=ax, title=title, fmt=".0f", colorbar=False)
-    ax.set_ylabel("true label")
-    ax.set_xlabel("predicted label")
+    ax.set_ylabel(tr("true label", "실제 레이블"))
+    ax.set_xlabel(tr("predicted label", "예측 레이블"))
     return ax
+
+
+# --------------------------------------------------------------------------- what the figures say (for the tests)
+
+def record_figure_text(path: Path) -> None:
+    """Append the text of every figure drawn from now on (titles, labels, legends, annotations) to
+    ``path``, one JSON list per figure.  The tests use it to read what the Korean notebooks draw;
+    ``tilnlp.setup()`` turns it on when ``TILNLP_FIGURE_TEXT`` names a file."""
+    import json
+
+    import matplotlib.text
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    if getattr(FigureCanvasBase.print_figure, "_tilnlp_records", None) == str(path):
+        return
+    draw = getattr(FigureCanvasBase.print_figure, "_tilnlp_original", FigureCanvasBase.print_figure)
+
+    def print_figure(self, *args, **kwargs):
+        texts = [t.get_text() for t in self.figure.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text()]
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(texts, ensure_ascii=False) + "\n")
+        return draw(self, *args, **kwargs)
+
+    print_figure._tilnlp_records, print_figure._tilnlp_original = str(path), draw
+    FigureCanvasBase.print_figure = print_figure

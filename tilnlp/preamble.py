@@ -11,6 +11,7 @@ from pathlib import Path
 from .cache import tidy
 from .device import device
 from .models import Course
+from .lang import tr
 from .presets import active_preset
 from .seeding import seed_everything
 
@@ -67,10 +68,12 @@ def use_style() -> None:
     """The course's plot style, with a Hangul font as fallback (Korean labels draw real glyphs)."""
     import matplotlib.pyplot as plt
 
-    from .plots import use_hangul_font
+    from .plots import record_figure_text, use_hangul_font
 
     plt.style.use(STYLE)
     use_hangul_font()
+    if os.environ.get("TILNLP_FIGURE_TEXT"):  # the tests read what the figures say
+        record_figure_text(Path(os.environ["TILNLP_FIGURE_TEXT"]))
 
 
 def setup(seed: int = 42, profile: str | None = None, quiet: bool = False) -> Course:
@@ -91,8 +94,11 @@ def setup(seed: int = 42, profile: str | None = None, quiet: bool = False) -> Co
         ver = versions()
         dev = device()
         print(" | ".join(f"{k} {v}" for k, v in ver.items()))
-        print(f"device {dev} ({torch.get_num_threads()} threads) | profile {course.profile} | "
-              f"preset {active_preset()} | seed {seed}")
+        print(tr(f"device {dev} ({torch.get_num_threads()} threads) | profile {course.profile} | "
+                 f"preset {active_preset()} | seed {seed}",
+                 f"장치 {dev} (스레드 {torch.get_num_threads()}개) | 프로필 {course.profile} | "
+                 f"프리셋 {active_preset()} | 시드 {seed}"))
         if dev == "cpu":
-            print("No GPU here: every notebook is sized to run on a laptop CPU.")
+            print(tr("No GPU here: every notebook is sized to run on a laptop CPU.",
+                     "GPU가 없습니다: 모든 노트북은 랩톱 CPU에서 돌아가는 크기로 맞춰 두었습니다."))
     return course
