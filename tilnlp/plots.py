@@ -232,6 +232,7 @@ def record_figure_text(path: Path) -> None:
 
     if getattr(FigureCanvasBase.print_figure, "_tilnlp_records", None) == str(path):
         return
+    path.parent.mkdir(parents=True, exist_ok=True)
     draw = getattr(FigureCanvasBase.print_figure, "_tilnlp_original", FigureCanvasBase.print_figure)
 
     def print_figure(self, *args, **kwargs):
