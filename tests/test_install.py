@@ -23,7 +23,7 @@ import tomllib
 from conftest import ROOT, assert_one_clear_error, tilnlp
 from tilnlp import coursefiles, locks, paths
 from tilnlp.errors import UserError
-from tilnlp.firstcell import INSTALL, REPO_URL, SNIPPET
+from tilnlp.firstcell import INSTALL, REPO_URL, SNIPPET, WHEEL
 
 SKIP = {".git", ".venv", "build", "dist", ".cache", ".ruff_cache", "tmp_trainer", "__pycache__", ".ipynb_checkpoints"}
 
@@ -349,7 +349,8 @@ def test_first_cell_says_how_to_install_in_english_korean_or_both(tmp_path):
     ko = _run_snippet(tmp_path / "ko")
     both = _run_snippet(tmp_path / "content")
     for proc in (en, ko, both):
-        assert proc.returncode == 1 and "CourseNotInstalled" in proc.stderr and INSTALL in proc.stderr
+        assert proc.returncode == 1 and "CourseNotInstalled" in proc.stderr and f"%pip install {WHEEL}" in proc.stderr
+        assert REPO_URL not in proc.stderr  # no notebook sends a learner to an address nobody checked
     assert "is not installed in this kernel" in en.stderr and "restart the kernel" in en.stderr
     assert "설치되어 있지 않습니다" not in en.stderr
     assert "설치되어 있지 않습니다" in ko.stderr and "다시 시작" in ko.stderr and "not installed" not in ko.stderr
@@ -359,10 +360,27 @@ def test_first_cell_says_how_to_install_in_english_korean_or_both(tmp_path):
     assert "설치되어 있지 않습니다" in session.stderr and "not installed" not in session.stderr
 
 
+def test_first_cell_in_the_repository_names_its_folder_and_in_an_init_folder_the_kernel(tmp_path):
+    repo = tmp_path / "course repo"
+    (repo / "tilnlp").mkdir(parents=True)
+    (repo / "notebooks" / "ko").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text("[project]\nname = 'tilnlp'\n")
+    for folder in (repo / "notebooks", repo / "notebooks" / "ko"):
+        proc = _run_snippet(folder)
+        assert f'%pip install -c "{repo / "constraints.txt"}" -e "{repo}"' in proc.stderr, proc.stderr
+        assert WHEEL not in proc.stderr
+    made = tmp_path / "my-course"
+    (made / "notebooks" / "ko").mkdir(parents=True)
+    (made / ".tilnlp-course").write_text("")
+    en, ko = _run_snippet(made / "notebooks"), _run_snippet(made / "notebooks" / "ko")
+    assert "choose the kernel of the environment where you installed the course" in en.stderr
+    assert "%pip" not in en.stderr and "강의를 설치한 환경의 커널을 고르세요" in ko.stderr
+
+
 def test_first_cell_tells_an_old_python_to_change_kernel(tmp_path):
     (tmp_path / "notebooks").mkdir()
     old = _run_snippet(tmp_path / "notebooks", prefix="import sys; sys.version_info = (3, 9, 18)\n")
-    assert "Python 3.9" in old.stderr and "3.10 or newer" in old.stderr and INSTALL not in old.stderr
+    assert "Python 3.9" in old.stderr and "3.10 or newer" in old.stderr and "%pip" not in old.stderr
 
 
 def test_first_cell_is_silent_where_tilnlp_is_installed_and_reraises_a_missing_dependency(tmp_path):
@@ -386,7 +404,7 @@ def test_first_cell_renders_as_its_message_alone_in_ipython(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path / "notebooks", check=False)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0 and out.rstrip().endswith("ERROR")  # Run all stops here
-    assert INSTALL in out and "Traceback" not in out and "File " not in out
+    assert f"%pip install {WHEEL}" in out and "Traceback" not in out and "File " not in out
 
 
 def test_repository_url_is_kept_in_one_place():
