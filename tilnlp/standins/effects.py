@@ -37,12 +37,12 @@ the text comes from **SmolLM2-135M-Instruct** (135 M parameters, trained on abou
 instruction-tuned; its weights were stored with 4 bits each and de-quantised here). It writes fluent English
 too, but more like a tidy story-book or an assistant, and never the notes' sentence: every lesson about *how*
 generation works (tokens, `max_length`, decoding, seeds, repetition) holds for both models; the words do not.""",
-        ko="""노트는 OpenAI의 GPT-2(파라미터 124 M개, 2019)를 실행해 다음 텍스트를 얻었습니다: *"The Invisible Dragon
+        ko="""학습 노트는 OpenAI의 GPT-2(파라미터 124 M개, 2019)를 실행해 다음 텍스트를 얻었습니다: *"The Invisible Dragon
 barked at me like a monkey trying to hide something! He was an adult, so I did my best..."* – 무작위로 뽑힌
 샘플 하나입니다. 오프라인에서는 **SmolLM2-135M-Instruct**가 텍스트를 씁니다(파라미터 135 M개, 약 2조 개의
 토큰으로 학습한 뒤 지시문 튜닝(instruction tuning)을 거쳤으며, 가중치는 값마다 4비트로 저장되어 있던 것을
 여기서 역양자화했습니다). 이 모델도 유창한 영어를 쓰지만 깔끔한 동화책이나 어시스턴트에 더 가까운 글을 쓰고,
-노트의 문장은 결코 나오지 않습니다. 생성이 *어떻게* 작동하는지에 관한 내용(토큰, `max_length`, 디코딩, 시드,
+학습 노트의 문장은 결코 나오지 않습니다. 생성이 *어떻게* 작동하는지에 관한 내용(토큰, `max_length`, 디코딩, 시드,
 반복)은 모두 두 모델에 똑같이 들어맞지만, 나오는 단어는 그렇지 않습니다."""),
     (GPT2, "tokens"): Effect(
         en="""GPT-2's own tokenizer (OpenAI's 50,257-token byte-level BPE) cuts the notes' prompt into **5**
@@ -50,7 +50,7 @@ tokens – `The`, `ĠInvisible`, `ĠDragon`, `Ġbark`, `ed` (ids 464, 39571, 285
 works the same way with a smaller vocabulary (49,152 tokens) and splits *Invisible* into `ĠIn` + `visible`:
 6 tokens. The ids differ completely – each model has its own vocabulary – so token counts and ids printed
 here are SmolLM2's.""",
-        ko="""GPT-2 자신의 토크나이저(OpenAI의 50,257개 토큰짜리 바이트 수준 BPE)는 노트의 프롬프트를 **5**개
+        ko="""GPT-2 자신의 토크나이저(OpenAI의 50,257개 토큰짜리 바이트 수준 BPE)는 학습 노트의 프롬프트를 **5**개
 토큰으로 자릅니다 – `The`, `ĠInvisible`, `ĠDragon`, `Ġbark`, `ed`(ID 464, 39571, 2851, 21405, 276). SmolLM2의
 BPE도 같은 방식으로 작동하지만 어휘가 더 작고(49,152개 토큰) *Invisible*을 `ĠIn` + `visible`로 나누므로
 6개 토큰이 됩니다. ID는 완전히 다릅니다 – 모델마다 자기 어휘가 있기 때문입니다 – 그러므로 여기에 출력되는
@@ -61,7 +61,7 @@ with a score of **0.9987** for *"hate rodrigo"*. Offline the pipeline runs the c
 all-MiniLM-L6-v2 fine-tuned here on the 1,000 IMDb training reviews. Same labels, same kind of answer,
 a different score: scores are the softmax of one particular model's logits, so two models rarely agree to
 three decimals even when they agree on the label.""",
-        ko="""노트의 기본 모델인 DistilBERT(SST-2로 파인튜닝한 모델, 파라미터 67 M개)는 입력 문장(*"hate rodrigo"*)에
+        ko="""학습 노트의 기본 모델인 DistilBERT(SST-2로 파인튜닝한 모델, 파라미터 67 M개)는 입력 문장(*"hate rodrigo"*)에
 점수 **0.9987**로 `NEGATIVE`라고 답했습니다. 오프라인에서는 파이프라인이 이 과정의 대체 모델을 실행합니다.
 IMDb 훈련 리뷰 1,000개로 여기서 파인튜닝한 all-MiniLM-L6-v2입니다. 레이블도, 답의 형태도 같지만 점수는
 다릅니다. 점수는 어느 한 모델의 로짓에 소프트맥스를 적용한 값이므로, 두 모델은 레이블이 같을 때에도 소수점
@@ -92,7 +92,7 @@ lesson is the same for both: the head is new and random.""",
 않았음을 확인합니다). 실제 `roberta-base`는 두 층짜리 헤드 `RobertaClassificationHead`(dense → tanh →
 `out_proj`)를 받습니다 – 새 텐서 **4**개, `classifier.dense.weight`, `classifier.dense.bias`,
 `classifier.out_proj.weight`, `classifier.out_proj.bias` – 그리고 풀러는 없습니다. 불러올 때의 보고에는 사전
-학습 헤드의 가중치도 쓰이지 않은 가중치로 나옵니다. 노트에서는 `LABEL_1`과 **0.56**이 나왔지만, 여기서는 또
+학습 헤드의 가중치도 쓰이지 않은 가중치로 나옵니다. 학습 노트에서는 `LABEL_1`과 **0.56**이 나왔지만, 여기서는 또
 다른 무작위 헤드가 레이블과 점수를 냅니다. 교훈은 두 모델 모두 같습니다: 헤드는 새로 만들어진 무작위
 헤드입니다."""),
     (ROBERTA, "pooler"): Effect(
@@ -130,7 +130,7 @@ training, not to pre-training alone.""",
 10억 개의 문장 쌍으로 더 학습해서, 토큰 벡터의 평균이 *그 자체로* 좋은 문장 임베딩이 되도록 만들어졌습니다 –
 서로 관련 없는 문장은 코사인이 낮고, 같은 뜻을 달리 표현한 문장(paraphrase)은 높습니다. 실제
 `bert-base-uncased`는 그런 학습을 받지 않았습니다. 그 평균 풀링 벡터는 거의 어떤 두 문장이든 비슷한 방향을
-가리키고(노트에서는 왕 문장과 여왕 문장에 대해 **0.7213**이 나왔습니다), 문장 임베딩으로 쓰면 문장 쌍의
+가리키고(학습 노트에서는 왕 문장과 여왕 문장에 대해 **0.7213**이 나왔습니다), 문장 임베딩으로 쓰면 문장 쌍의
 순위를 훨씬 못하게 매깁니다(Reimers & Gurevych, 2019: STS 벤치마크에서 평균한 BERT 벡터는 Spearman 46.4,
 `[CLS]` 벡터는 16.5, 문장 쌍으로 학습한 모델은 77–79). 여기서 보이는 결과는 사전 학습만의 공이 아니라 그
 추가 학습 덕분으로 보아야 합니다."""),
@@ -179,7 +179,7 @@ the notes' loops take several times longer with it. An untrained head is at chan
 fine-tuning, the bigger model usually ends a few points higher.""",
         ko="""오프라인에서 `bert-base-uncased`는 all-MiniLM-L6-v2입니다: 숫자 384개짜리 층 6개, 파라미터 22.7 M개.
 실제 모델은 768개짜리 층 12개, 파라미터 110 M개로 토큰 하나에 드는 연산이 약 8배 많아서, 실제 모델로는
-노트의 반복문이 몇 배 더 오래 걸립니다. 학습되지 않은 헤드는 어느 모델에서나 우연 수준이고, 파인튜닝 뒤에는 보통
+학습 노트의 반복문이 몇 배 더 오래 걸립니다. 학습되지 않은 헤드는 어느 모델에서나 우연 수준이고, 파인튜닝 뒤에는 보통
 큰 모델이 몇 포인트 더 높은 정확도로 끝납니다."""),
     (IMDB, "sample"): Effect(
         en="""Offline, `imdb` is a vendored sample of 2,000 real reviews from the same data set (Maas et al.,
@@ -187,8 +187,8 @@ fine-tuning, the bigger model usually ends a few points higher.""",
 picks other reviews than it picked for them, so the numbers here are not the notes' numbers – the sizes (1,000
 training and 500 test reviews) are the same.""",
         ko="""오프라인에서 `imdb`는 같은 데이터셋(Maas et al., 2011)에서 뽑아 과정에 함께 넣어 둔 실제 리뷰
-2,000개의 샘플입니다. 각각 25,000개가 아니라 훈련용 1,000개와 평가용 1,000개입니다. 그래서 노트의
-`shuffle(seed=42)`가 노트에서와는 다른 리뷰를 고르므로, 여기 나오는 수치는 노트의 수치가 아닙니다 – 크기(훈련
+2,000개의 샘플입니다. 각각 25,000개가 아니라 훈련용 1,000개와 평가용 1,000개입니다. 그래서 학습 노트의
+`shuffle(seed=42)`가 학습 노트에서와는 다른 리뷰를 고르므로, 여기 나오는 수치는 학습 노트의 수치가 아닙니다 – 크기(훈련
 리뷰 1,000개와 평가 리뷰 500개)는 같습니다."""),
 }
 
