@@ -374,7 +374,7 @@ def test_first_cell_in_the_repository_names_its_folder_and_in_an_init_folder_the
     (made / ".tilnlp-course").write_text("")
     en, ko = _run_snippet(made / "notebooks"), _run_snippet(made / "notebooks" / "ko")
     assert "choose the kernel of the environment where you installed the course" in en.stderr
-    assert "%pip" not in en.stderr and "강의를 설치한 환경의 커널을 고르세요" in ko.stderr
+    assert "%pip" not in en.stderr and "강의를 설치한 환경의 커널을 고르십시오" in ko.stderr
 
 
 def test_first_cell_tells_an_old_python_to_change_kernel(tmp_path):

@@ -50,18 +50,18 @@ except ModuleNotFoundError as _missing:
            + "then restart the kernel (Kernel > Restart Kernel; Colab: Runtime > Restart session) and run the "
            "notebook again from the top. Installed it in a terminal already? Then choose that environment's "
            "kernel (Kernel > Change Kernel).")
-    _ko = (f"강의 패키지 tilnlp가 이 커널({_py})에 설치되어 있지 않습니다. 셀에서 다음을 실행하세요:\\n    {_cmd}\\n"
-           + ("" if _repo else "(WHEEL: 강의의 wheel 파일. 이 노트북 옆에 올려 두세요)\\n")
+    _ko = (f"강의 패키지 tilnlp가 이 커널({_py})에 설치되어 있지 않습니다. 셀에서 다음을 실행하십시오:\\n    {_cmd}\\n"
+           + ("" if _repo else "(WHEEL: 강의의 wheel 파일. 이 노트북 옆에 올려 두십시오)\\n")
            + "그다음 커널을 다시 시작하고(Kernel > Restart Kernel, Colab: 런타임 > 세션 다시 시작) 노트북을 처음부터 "
-           "다시 실행하세요. 터미널에서 이미 설치했다면 그 환경의 커널을 고르세요(Kernel > Change Kernel).")
+           "다시 실행하십시오. 터미널에서 이미 설치했다면 그 환경의 커널을 고르십시오(Kernel > Change Kernel).")
     if _init and not _repo:
         _en = (f"This kernel, {_py}, does not have the course's package tilnlp, but `tilnlp init` made this folder: "
                "choose the kernel of the environment where you installed the course (Kernel > Change Kernel).")
         _ko = (f"이 커널({_py})에는 강의 패키지 tilnlp가 없지만, 이 폴더는 `tilnlp init`으로 만들었습니다: "
-               "강의를 설치한 환경의 커널을 고르세요(Kernel > Change Kernel).")
+               "강의를 설치한 환경의 커널을 고르십시오(Kernel > Change Kernel).")
     if sys.version_info < (3, 10):
         _en = f"This kernel runs {_py}; the course needs Python 3.10 or newer: choose another kernel (Kernel > Change Kernel)."
-        _ko = f"이 커널은 {_py}입니다. 강의에는 Python 3.10 이상이 필요합니다: 다른 커널을 고르세요(Kernel > Change Kernel)."
+        _ko = f"이 커널은 {_py}입니다. 강의에는 Python 3.10 이상이 필요합니다: 다른 커널을 고르십시오(Kernel > Change Kernel)."
 
     class CourseNotInstalled(Exception):
         def _render_traceback_(self):
