@@ -91,7 +91,7 @@ lesson is the same for both: the head is new and random.""",
 들어 있는 풀러(pooler, dense + tanh)를 거친 `[CLS]` 벡터를 읽습니다("더 깊이"에서 이 풀러가 한 번도 학습되지
 않았음을 확인합니다). 실제 `roberta-base`는 두 층짜리 헤드 `RobertaClassificationHead`(dense → tanh →
 `out_proj`)를 받습니다 – 새 텐서 **4**개, `classifier.dense.weight`, `classifier.dense.bias`,
-`classifier.out_proj.weight`, `classifier.out_proj.bias` – 그리고 풀러는 없습니다. 불러올 때의 보고에는 사전
+`classifier.out_proj.weight`, `classifier.out_proj.bias` – 그리고 풀러는 없습니다. 로딩 보고서에는 사전
 학습 헤드의 가중치도 쓰이지 않은 가중치로 나옵니다. 학습 노트에서는 `LABEL_1`과 **0.56**이 나왔지만, 여기서는 또
 다른 무작위 헤드가 레이블과 점수를 냅니다. 교훈은 두 모델 모두 같습니다: 헤드는 새로 만들어진 무작위
 헤드입니다."""),
@@ -107,7 +107,7 @@ dense layer + tanh: two random layers, like RoBERTa's head, one of them loaded f
 무작위 값 그대로입니다. 그래서 오프라인에서는 새 분류기가 무작위 dense 층 + tanh를 거친 `[CLS]` 벡터를 봅니다.
 RoBERTa의 헤드처럼 무작위 층이 둘인 셈이고, 그중 하나는 체크포인트에서 불러온 것입니다. 실제 `roberta-base`에는
 여기서 풀러가 없습니다(`RobertaForSequenceClassification`은 인코더를 `add_pooling_layer=False`로 만듭니다).
-헤드의 두 층이 모두 새 층이며, 로딩 보고도 그렇게 알려 줍니다."""),
+헤드의 두 층이 모두 새 층이며, 로딩 보고서도 그렇게 알려 줍니다."""),
     (BERT, "token-table"): Effect(
         en="""Offline this table belongs to all-MiniLM-L6-v2: the same 30,522-token vocabulary as
 `bert-base-uncased`, but 384 numbers per token instead of 768, and weights that were distilled from a larger
