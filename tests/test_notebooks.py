@@ -200,3 +200,31 @@ def test_core_path_stops_at_going_deeper():
     nb = _nb(new_markdown_cell("# Title\none two"), new_markdown_cell("## Key points\nthree"),
              new_markdown_cell("## Going deeper: more\n*Optional.* four five"), new_markdown_cell("six"))
     assert core_path(nb, "en") == ["# Title\none two", "## Key points\nthree"]
+
+
+@pytest.mark.parametrize("path", nbs.course_notebooks() + nbs.course_notebooks(nbs.lang_dir("ko")),
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_notebook_starts_with_the_setup_check(path):
+    """The first code cell is tilnlp/firstcell.py's snippet, as it stands there (firstcell.place() puts it)."""
+    from tilnlp import firstcell
+
+    first = next(c for c in nbs.read(path).cells if c.cell_type == "code")
+    assert first.id == firstcell.CELL_ID and first.source == firstcell.SNIPPET, \
+        f"{path.name}: run python -c 'from tilnlp import firstcell, notebooks; firstcell.place(notebooks.course_notebooks())'" \
+        " and tilnlp translate"
+
+
+def test_firstcell_place_inserts_once_and_updates(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from tilnlp import firstcell
+
+    path = tmp_path / "00_x.ipynb"
+    nbs.write(new_notebook(cells=[new_markdown_cell("# x"), new_code_cell("x = 1")]), path)
+    assert firstcell.place([path]) == [path] and firstcell.place([path]) == []
+    cells = nbs.read(path).cells
+    assert [c.cell_type for c in cells] == ["markdown", "code", "code"] and cells[1].source == firstcell.SNIPPET
+    nb = nbs.read(path)
+    nb.cells[1].source = "old"
+    nbs.write(nb, path)
+    assert firstcell.place([path]) == [path] and len(nbs.read(path).cells) == 3
