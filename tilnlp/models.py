@@ -410,5 +410,17 @@ class Course:
                                    "(vendored sample; 1,000 train / 1,000 test)")
         return load_imdb(source)
 
+    def nsmc(self):
+        """Korean movie reviews (NSMC) as a DatasetDict (``train``/``validation``/``test``) for this profile."""
+        from .data import NSMC_HUB_ID, load_nsmc
+
+        source = choose_source(self.profile, False, NSMC_HUB_ID, "dataset")
+        if source == "hub":
+            self._announce("nsmc", f"data set {NSMC_HUB_ID} (its Parquet conversion): from {endpoint_name()}")
+        else:
+            self._announce("nsmc", "offline stand-in for the NSMC data set: 2,000 real Naver movie reviews "
+                                   "(vendored sample; 1,200 train / 400 validation / 400 test)")
+        return load_nsmc(source)
+
     def __repr__(self) -> str:
         return f"Course(profile={self.profile!r})"
