@@ -159,3 +159,27 @@ def test_notebook_10_runs_without_kiwipiepy(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     executed = (tmp_path / "out" / "10_korean_text.ipynb").read_text(encoding="utf-8")
     assert executed.count("kiwipiepy is not installed") == 1
+
+
+def test_a_hub_without_nsmc_or_klue_falls_back_in_one_line(monkeypatch, capsys):
+    """NSMC and klue/bert-base are notebook 10's extras: a hub (or classroom mirror) without them is no error."""
+    from tilnlp import models
+
+    monkeypatch.setattr(models, "hub_has", lambda repo_id, repo_type="model": False)
+    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: False)
+    monkeypatch.setattr(models, "choose_source", lambda *args, **kwargs: "offline")
+    course = models.Course("hub")
+    assert course.nsmc()["test"].num_rows == 400
+    assert korean.korean_encoder(course) == str(models.encoder_dir())
+    printed = capsys.readouterr().out
+    assert "does not serve e9t/nsmc; the vendored sample" in printed
+    assert "model klue/bert-base: not served by" in printed
+
+
+def test_a_hub_with_klue_gives_klue(monkeypatch, capsys):
+    from tilnlp import models
+
+    monkeypatch.setattr(models, "hub_has", lambda repo_id, repo_type="model": repo_id == korean.KOREAN_ENCODER)
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
+    assert korean.korean_encoder(models.Course("hub")) == "klue/bert-base"
+    assert "[tilnlp] model klue/bert-base: from the Hugging Face Hub" in capsys.readouterr().out

@@ -84,13 +84,16 @@ def morphemes(analyser, text: str) -> list[str]:
 
 
 def korean_encoder(course) -> str:
-    """What to fine-tune on Korean: ``klue/bert-base`` when the hub (or its cache) has it under the
-    course's profile, else the course's encoder for ``bert-base-uncased`` (offline: all-MiniLM-L6-v2,
-    English vocabulary)."""
+    """What to fine-tune on Korean: ``klue/bert-base`` when the profile is not ``offline`` and the hub
+    serves it (or the Hugging Face cache holds it), else the course's encoder for ``bert-base-uncased``
+    (offline: all-MiniLM-L6-v2, English vocabulary).  It is notebook 10's extra, not a model of the
+    study notes, so a hub that lacks it (a classroom mirror) means the course's encoder, said in one line."""
     from . import models
 
-    cached = models.in_hf_cache(KOREAN_ENCODER)
-    if course.profile != "offline" and models.choose_source(course.profile, cached, KOREAN_ENCODER) == "hub":
-        course._announce(KOREAN_ENCODER, f"model {KOREAN_ENCODER}: from {models.endpoint_name()}")
-        return models.hub_path(KOREAN_ENCODER)
+    if course.profile != "offline":
+        if models.in_hf_cache(KOREAN_ENCODER) or models.hub_has(KOREAN_ENCODER):
+            course._announce(KOREAN_ENCODER, f"model {KOREAN_ENCODER}: from {models.endpoint_name()}")
+            return models.hub_path(KOREAN_ENCODER)
+        course._announce(KOREAN_ENCODER, f"model {KOREAN_ENCODER}: not served by {models.endpoint_name()}; "
+                                         "the course's encoder for bert-base-uncased instead")
     return course.model("bert-base-uncased")
