@@ -166,6 +166,7 @@ def test_a_hub_without_nsmc_or_klue_falls_back_in_one_line(monkeypatch, capsys):
     from tilnlp import models
 
     monkeypatch.setattr(models, "hub_has", lambda repo_id, repo_type="model": False)
+    monkeypatch.setattr(models, "hub_reachable", lambda timeout=1.0: True)   # it answers, without them
     monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: False)
     monkeypatch.setattr(models, "choose_source", lambda *args, **kwargs: "offline")
     course = models.Course("hub")
@@ -183,3 +184,17 @@ def test_a_hub_with_klue_gives_klue(monkeypatch, capsys):
     monkeypatch.delenv("HF_ENDPOINT", raising=False)
     assert korean.korean_encoder(models.Course("hub")) == "klue/bert-base"
     assert "[tilnlp] model klue/bert-base: from the Hugging Face Hub" in capsys.readouterr().out
+
+
+def test_under_auto_without_a_hub_nsmc_is_the_offline_stand_in(monkeypatch, capsys):
+    from tilnlp import models
+
+    monkeypatch.setattr(models, "hub_reachable", lambda timeout=1.0: False)
+    monkeypatch.setattr(models, "hub_has", lambda repo_id, repo_type="model": False)
+    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: False)
+    course = models.Course("auto")
+    course.nsmc()
+    korean.korean_encoder(course)
+    printed = capsys.readouterr().out
+    assert "offline stand-in for the NSMC data set" in printed
+    assert "model klue/bert-base: the Hugging Face Hub does not answer" in printed

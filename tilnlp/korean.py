@@ -94,6 +94,7 @@ def korean_encoder(course) -> str:
         if models.in_hf_cache(KOREAN_ENCODER) or models.hub_has(KOREAN_ENCODER):
             course._announce(KOREAN_ENCODER, f"model {KOREAN_ENCODER}: from {models.endpoint_name()}")
             return models.hub_path(KOREAN_ENCODER)
-        course._announce(KOREAN_ENCODER, f"model {KOREAN_ENCODER}: not served by {models.endpoint_name()}; "
-                                         "the course's encoder for bert-base-uncased instead")
+        why = (f"not served by {models.endpoint_name()}" if models.hub_reachable()
+               else f"{models.endpoint_name()} does not answer")
+        course._announce(KOREAN_ENCODER, f"model {KOREAN_ENCODER}: {why}; the course's encoder for bert-base-uncased instead")
     return course.model("bert-base-uncased")

@@ -422,7 +422,7 @@ class Course:
         if self.profile != "offline" and hub_has(NSMC_HUB_ID, "dataset"):
             self._announce("nsmc", f"data set {NSMC_HUB_ID} (its Parquet conversion): from {endpoint_name()}")
             return load_nsmc("hub")
-        if self.profile == "offline":
+        if self.profile == "offline" or not hub_reachable():
             self._announce("nsmc", "offline stand-in for the NSMC data set: 2,000 real Naver movie reviews "
                                    "(vendored sample; 1,200 train / 400 validation / 400 test)")
         else:
