@@ -192,7 +192,7 @@ FULL_SIZE_CHECKED = ["05_word2vec"]
 FULL_SIZE_BY_HAND = ["00_setup_and_tour", "01_text_generation", "02_sentiment_pipeline",
                      "03_roberta_without_finetuning", "04_embeddings_and_similarity",
                      "06_bert_sentence_similarity", "07_pretraining_objectives",
-                     "08_imdb_before_finetuning", "09_imdb_finetuning"]
+                     "08_imdb_before_finetuning", "09_imdb_finetuning", "10_korean_text"]
 
 
 def test_every_notebook_is_placed_in_one_full_size_list():

@@ -421,5 +421,25 @@ class Course:
                                       "(과정에 함께 넣어 둔 샘플; 훈련 1,000개 / 평가 1,000개)"))
         return load_imdb(source)
 
+    def nsmc(self):
+        """Korean movie reviews (NSMC) as a DatasetDict (``train``/``validation``/``test``) for this profile.
+
+        NSMC is notebook 10's extra, not one of the study notes' assets: under ``hub`` and ``auto`` it comes
+        from the hub when the hub serves it, and otherwise – as always offline – from the vendored sample,
+        said in one line (a classroom mirror need not carry it).
+        """
+        from .data import NSMC_HUB_ID, load_nsmc
+
+        if self.profile != "offline" and hub_has(NSMC_HUB_ID, "dataset"):
+            self._announce("nsmc", f"data set {NSMC_HUB_ID} (its Parquet conversion): from {endpoint_name()}")
+            return load_nsmc("hub")
+        if self.profile == "offline" or not hub_reachable():
+            self._announce("nsmc", "offline stand-in for the NSMC data set: 2,000 real Naver movie reviews "
+                                   "(vendored sample; 1,200 train / 400 validation / 400 test)")
+        else:
+            self._announce("nsmc", f"data set NSMC: {endpoint_name()} does not serve {NSMC_HUB_ID}; the vendored "
+                                   "sample of 2,000 real reviews instead (1,200 train / 400 validation / 400 test)")
+        return load_nsmc("offline")
+
     def __repr__(self) -> str:
         return f"Course(profile={self.profile!r})"

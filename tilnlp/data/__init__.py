@@ -8,6 +8,8 @@
 * ``gensim_path(name)`` / ``gensim_lines(name)`` – a file of gensim's bundled test data.
 * ``clean_review(text)`` – an IMDb review without its HTML line breaks (``<br />``).
 * ``ID2LABEL`` / ``LABEL2ID`` – the sentiment labels' ids and names (0 NEGATIVE, 1 POSITIVE).
+* ``load_nsmc()`` – Korean movie reviews (NSMC) as a ``DatasetDict`` (``train``/``validation``/``test``,
+  columns ``text``/``label``): from the hub's Parquet copy of ``e9t/nsmc`` or the vendored real sample.
 """
 from __future__ import annotations
 
@@ -29,6 +31,13 @@ ID2LABEL = {0: "NEGATIVE", 1: "POSITIVE"}  # as the real default sentiment model
 LABEL2ID = {name: i for i, name in ID2LABEL.items()}
 GENSIM_ENCODING = "latin-1"  # gensim's test corpora: pang_lee_polarity.cor and lee.cor are not UTF-8
 LEE_CORPUS = "lee_background.cor"  # 300 Australian news articles, one per line
+NSMC_HUB_ID = "e9t/nsmc"  # Lucy Park's Naver sentiment movie corpus; its main branch is a loading script
+# datasets >= 4 runs no loading scripts; the hub's own Parquet conversion of the data set lives on this branch
+NSMC_HUB_REVISION = "refs/convert/parquet"
+NSMC_SAMPLE = Path(__file__).with_name("nsmc_sample.csv")
+NSMC_SPLIT_SEED = 42
+NSMC_SAMPLE_SIZES = {"train": 1200, "validation": 400, "test": 400}  # the vendored 2,000 reviews
+NSMC_HUB_VALIDATION = 5000  # reviews of the hub's 150,000 training reviews held out for choices
 _HTML_BREAK = re.compile(r"(?:\s*<br\s*/?>\s*)+", re.I)
 
 
@@ -139,3 +148,52 @@ def load_imdb(source: str = "offline", train_path=None, test_path=None):
         return DatasetDict(train=full["train"], test=full["test"])
     train, test = imdb_sample_splits()
     return DatasetDict(train=_dataset(train), test=_dataset(test))
+
+
+def nsmc_sample_splits(path: str | Path = NSMC_SAMPLE) -> dict[str, list[dict]]:
+    """The vendored NSMC reviews (``text``/``label`` rows), shuffled once with seed 42 and cut into
+    ``train`` (1,200), ``validation`` (400) and ``test`` (400)."""
+    import random
+
+    rows = read_labelled_csv(path)
+    random.Random(NSMC_SPLIT_SEED).shuffle(rows)
+    splits, start = {}, 0
+    for name, size in NSMC_SAMPLE_SIZES.items():
+        splits[name] = rows[start:start + size]
+        start += size
+    return splits
+
+
+def _nsmc_from_hub(path: str, revision: str | None):
+    """NSMC through ``datasets.load_dataset`` from a repository (or folder) of Parquet files laid out as
+    the hub's conversion (``default/train/*.parquet``, ``default/test/*.parquet``; columns
+    ``id``, ``document``, ``label``): ``train`` less ``NSMC_HUB_VALIDATION`` held-out reviews, those as
+    ``validation``, and ``test``; reviews without text dropped."""
+    from datasets import ClassLabel, DatasetDict, Value, load_dataset
+
+    full = load_dataset(path, revision=revision) if revision else load_dataset(path)
+    parts = {}
+    for split in ("train", "test"):
+        part = full[split].rename_column("document", "text").select_columns(["text", "label"])
+        part = part.filter(lambda row: bool(row["text"] and row["text"].strip()))
+        part = part.cast_column("text", Value("string"))
+        parts[split] = part.cast_column("label", ClassLabel(names=["neg", "pos"]))
+    held_out = min(NSMC_HUB_VALIDATION, parts["train"].num_rows // 5)
+    split = parts["train"].train_test_split(test_size=held_out, seed=NSMC_SPLIT_SEED)
+    return DatasetDict(train=split["train"], validation=split["test"], test=parts["test"])
+
+
+def load_nsmc(source: str = "offline", hub_path: str = NSMC_HUB_ID, revision: str | None = NSMC_HUB_REVISION):
+    """Korean movie reviews (NSMC) as a ``DatasetDict``: ``train``, ``validation``, ``test`` (``text``, ``label``).
+
+    ``source="hub"`` loads the hub's Parquet conversion of ``e9t/nsmc`` (``revision``
+    ``refs/convert/parquet``; the repository's main branch is a loading script, which ``datasets``
+    no longer runs): 145,000 training, 5,000 validation and 50,000 test reviews.  ``"offline"``
+    uses the vendored sample of 2,000 real reviews (1,200 / 400 / 400 after one shuffle, seed 42).
+    Label 1 = positive (rating 9-10), 0 = negative (rating 1-4), as NSMC labels them.
+    """
+    from datasets import DatasetDict
+
+    if source == "hub":
+        return _nsmc_from_hub(hub_path, revision)
+    return DatasetDict({name: _dataset(rows) for name, rows in nsmc_sample_splits().items()})
