@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .cache import tidy
 from .device import device
-from .models import Course
 from .lang import tr
+from .models import Course
 from .presets import active_preset
 from .seeding import seed_everything
 

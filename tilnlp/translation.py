@@ -376,8 +376,10 @@ def check(paths: list[Path] | None = None) -> list[str]:
 # --------------------------------------------------------------------------- English left in Korean output
 
 _RUN = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*(?:[ \t]+[A-Za-z]+(?:['’-][A-Za-z]+)*)*")
-_FUNCTION_WORDS = frozenset("""a an the of to in on at by for from with as is are was were be been it its this that
-these those and or not no but if than then so each every all any one two per into out up""".split())
+_FUNCTION_WORDS = frozenset([
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "as", "is", "are", "was", "were",
+    "be", "been", "it", "its", "this", "that", "these", "those", "and", "or", "not", "no", "but", "if", "than",
+    "then", "so", "each", "every", "all", "any", "one", "two", "per", "into", "out", "up"])
 
 
 def phrases(text: str, n: int = 3) -> set[tuple[str, ...]]:
