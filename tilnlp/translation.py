@@ -161,6 +161,18 @@ def string_problems(entry: PrintedString) -> str | None:
 _WORDS = re.compile(r"[A-Za-z]{2,}(?:['’][a-z]+)?(?: +[A-Za-z]+(?:['’][a-z]+)?)+")
 
 
+def _parsed(code: str) -> tuple[ast.Module, set[int]]:
+    """``code``'s syntax tree (empty when it does not parse) and the ids of its docstrings' nodes."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return ast.Module(body=[], type_ignores=[]), set()
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                  and n.body and isinstance(n.body[0], ast.Expr)}
+    return tree, docstrings
+
+
 def printed_literals(source: str) -> list[str]:
     """The string literals of a code cell (as written) that hold two or more English words in a row –
     what may be printed to the reader.  Docstrings and the strings inside f-string placeholders
@@ -168,13 +180,7 @@ def printed_literals(source: str) -> list[str]:
     from IPython.core.inputtransformer2 import TransformerManager
 
     code = TransformerManager().transform_cell(source)
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return []
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                  and n.body and isinstance(n.body[0], ast.Expr)}
+    tree, docstrings = _parsed(code)
     inner = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in ast.walk(n) if v is not n}
     out = []
     for node in ast.walk(tree):
@@ -397,13 +403,7 @@ def phrases(text: str, n: int = 3) -> set[tuple[str, ...]]:
 
 def _literal_texts(code: str) -> list[str]:
     """The text of every string literal in ``code`` (f-strings: their fixed parts), docstrings left out."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return []
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                  and n.body and isinstance(n.body[0], ast.Expr)}
+    tree, docstrings = _parsed(code)
     return [n.value for n in ast.walk(tree)
             if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
 
