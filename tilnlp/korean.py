@@ -92,9 +92,15 @@ def korean_encoder(course) -> str:
 
     if course.profile != "offline":
         if models.in_hf_cache(KOREAN_ENCODER) or models.hub_has(KOREAN_ENCODER):
-            course._announce(KOREAN_ENCODER, f"model {KOREAN_ENCODER}: from {models.endpoint_name()}")
+            course._announce(KOREAN_ENCODER, tr(f"model {KOREAN_ENCODER}: from {models.endpoint_name()}",
+                                                f"모델 {KOREAN_ENCODER}: {models.endpoint_name()}에서 가져옵니다"))
             return models.hub_path(KOREAN_ENCODER)
-        why = (f"not served by {models.endpoint_name()}" if models.hub_reachable()
-               else f"{models.endpoint_name()} does not answer")
-        course._announce(KOREAN_ENCODER, f"model {KOREAN_ENCODER}: {why}; the course's encoder for bert-base-uncased instead")
+        reachable = models.hub_reachable()
+        course._announce(KOREAN_ENCODER, tr(
+            f"model {KOREAN_ENCODER}: "
+            + (f"not served by {models.endpoint_name()}" if reachable else f"{models.endpoint_name()} does not answer")
+            + "; the course's encoder for bert-base-uncased instead",
+            f"모델 {KOREAN_ENCODER}: "
+            + (f"{models.endpoint_name()}에 없어서" if reachable else f"{models.endpoint_name()}가 응답하지 않아서")
+            + " bert-base-uncased 자리의 과정 인코더를 대신 씁니다"))
     return course.model("bert-base-uncased")

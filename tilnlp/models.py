@@ -431,14 +431,19 @@ class Course:
         from .data import NSMC_HUB_ID, load_nsmc
 
         if self.profile != "offline" and hub_has(NSMC_HUB_ID, "dataset"):
-            self._announce("nsmc", f"data set {NSMC_HUB_ID} (its Parquet conversion): from {endpoint_name()}")
+            self._announce("nsmc", tr(f"data set {NSMC_HUB_ID} (its Parquet conversion): from {endpoint_name()}",
+                                      f"데이터셋 {NSMC_HUB_ID} (Parquet 변환본): {endpoint_name()}에서 가져옵니다"))
             return load_nsmc("hub")
         if self.profile == "offline" or not hub_reachable():
-            self._announce("nsmc", "offline stand-in for the NSMC data set: 2,000 real Naver movie reviews "
-                                   "(vendored sample; 1,200 train / 400 validation / 400 test)")
+            self._announce("nsmc", tr("offline stand-in for the NSMC data set: 2,000 real Naver movie reviews "
+                                      "(vendored sample; 1,200 train / 400 validation / 400 test)",
+                                      "NSMC 데이터셋 대신 쓰는 오프라인 대체 데이터: 실제 네이버 영화 리뷰 2,000개 "
+                                      "(과정에 함께 넣어 둔 샘플; 훈련 1,200개 / 검증 400개 / 평가 400개)"))
         else:
-            self._announce("nsmc", f"data set NSMC: {endpoint_name()} does not serve {NSMC_HUB_ID}; the vendored "
-                                   "sample of 2,000 real reviews instead (1,200 train / 400 validation / 400 test)")
+            self._announce("nsmc", tr(f"data set NSMC: {endpoint_name()} does not serve {NSMC_HUB_ID}; the vendored "
+                                      "sample of 2,000 real reviews instead (1,200 train / 400 validation / 400 test)",
+                                      f"데이터셋 NSMC: {endpoint_name()}에 {NSMC_HUB_ID}가 없어서, 과정에 함께 넣어 둔 "
+                                      "실제 리뷰 2,000개 샘플을 대신 씁니다 (훈련 1,200개 / 검증 400개 / 평가 400개)"))
         return load_nsmc("offline")
 
     def __repr__(self) -> str:
