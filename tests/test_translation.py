@@ -232,7 +232,9 @@ def test_english_left_finds_the_course_s_english_and_leaves_data_quotes_and_code
         "[{'generated_text': 'the scores add up to nothing'}]",              # quoted model output: fine
         '노트는 *"the scores add up to a lot"* 이라고 썼습니다',                  # a quotation: fine
         "Maas et al., 2011",
+        "[tilnlp] 모델 klue/bert-base: Hugging Face Hub가 응답하지 않습니다",        # a name: fine
     ]
+    course |= tr.phrases("from the Hugging Face Hub")
     assert tr.english_left(outputs, course) == [outputs[0], outputs[2]]
 
 

@@ -388,16 +388,19 @@ _FUNCTION_WORDS = frozenset([
     "then", "so", "each", "every", "all", "any", "one", "two", "per", "into", "out", "up"])
 
 
-def phrases(text: str, n: int = 3) -> set[tuple[str, ...]]:
+def phrases(text: str, n: int = 3, names: bool = True) -> set[tuple[str, ...]]:
     """The ``n``-word sequences of ``text`` (lower case) that read as English: words in a row with only
-    spaces between them, at least one of them more than a function word."""
+    spaces between them, at least one of them more than a function word.  ``names=False`` leaves out
+    the sequences whose every word is capitalised: a name (Hugging Face Hub) is no English sentence."""
     out = set()
     for run in _RUN.findall(text):
+        original = run.split()
         words = run.lower().split()
         for i in range(len(words) - n + 1):
             gram = tuple(words[i:i + n])
-            if not set(gram) <= _FUNCTION_WORDS:
-                out.add(gram)
+            if set(gram) <= _FUNCTION_WORDS or (not names and all(w[0].isupper() for w in original[i:i + n])):
+                continue
+            out.add(gram)
     return out
 
 
@@ -441,5 +444,5 @@ def english_left(outputs: list[str], course: set[tuple[str, ...]]) -> list[str]:
     out = []
     for text in outputs:
         plain = _CITATION.sub(" ", _QUOTED.sub(blank, text)).splitlines()
-        out += [line.strip() for line, bare in zip(text.splitlines(), plain) if phrases(bare) & course]
+        out += [line.strip() for line, bare in zip(text.splitlines(), plain) if phrases(bare, names=False) & course]
     return out
