@@ -31,7 +31,7 @@ def is_syllable(ch: str) -> bool:
 
 def syllables(text: str) -> int:
     """The number of precomposed Hangul syllables in ``text`` (jamo, Latin letters, digits not counted)."""
-    return sum(FIRST_SYLLABLE <= ord(ch) <= LAST_SYLLABLE for ch in text)
+    return sum(map(is_syllable, text))
 
 
 def tokens_per_syllable(tokenize: Callable[[str], list], texts: Iterable[str]) -> float:

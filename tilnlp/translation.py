@@ -266,13 +266,18 @@ def string_table_problems(english: Path) -> list[str]:
                   for e in strings if not any(e.en in source for source in code)]
 
 
+def _course_code(english: Path) -> list[str]:
+    """The sources of ``english``'s code cells, the setup check left out (it speaks both languages itself)."""
+    from .firstcell import is_first_cell
+
+    return [c.source for c in nbs.read(english).cells if c.cell_type == "code" and not is_first_cell(c)]
+
+
 def untranslated_literals(english: Path) -> list[str]:
     """The English code's literals of two or more English words that the strings section neither
     translates nor keeps."""
-    from .firstcell import is_first_cell
-
     listed = {e.en for e in read_strings(translation_path(english))}
-    code = [c.source for c in nbs.read(english).cells if c.cell_type == "code" and not is_first_cell(c)]
+    code = _course_code(english)
     return list(dict.fromkeys(lit for source in code for lit in printed_literals(source) if lit not in listed))
 
 
@@ -418,16 +423,12 @@ def course_english(english: Path) -> set[tuple[str, ...]]:
     left out on both sides (see :func:`english_left`)."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    from .firstcell import is_first_cell
-
-    kept = {e.en for e in read_strings(translation_path(english)) if e.ko is None}
+    blanked = [PrintedString(e.en, '""') for e in read_strings(translation_path(english)) if e.ko is None]
     texts = []
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         texts += _literal_texts(path.read_text(encoding="utf-8"))
-    for cell in nbs.read(english).cells:
-        if cell.cell_type == "code" and not is_first_cell(cell):  # the setup check speaks both languages itself
-            code = TransformerManager().transform_cell(translate_code(cell.source, [PrintedString(k, '""') for k in kept]))
-            texts += _literal_texts(code)
+    for source in _course_code(english):
+        texts += _literal_texts(TransformerManager().transform_cell(translate_code(source, blanked)))
     return set().union(*(phrases(_QUOTED.sub(" ", text)) for text in texts)) if texts else set()
 
 
