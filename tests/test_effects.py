@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tilnlp import models
+from tilnlp import hub, models
 from tilnlp import notebooks as nbs
 from tilnlp.models import Course
 from tilnlp.standins.effects import EFFECTS, effect
@@ -59,7 +59,7 @@ def test_a_note_is_shown_when_the_standin_ran(monkeypatch):
 def test_no_note_when_the_real_model_ran(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj.data))
-    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: True)  # the real model is cached
+    monkeypatch.setattr(hub, "in_hf_cache", lambda real_id, cache_dir=None: True)  # the real model is cached
     course = Course("auto")
     course.offline_note("roberta-base", "head")
     course.offline_note("gpt2", "tokens")

@@ -4,7 +4,7 @@ import pytest
 from tilnlp import env
 from tilnlp.errors import UserError
 from tilnlp.exercises import strict
-from tilnlp.models import hub_offline_requested
+from tilnlp.hub import hub_offline_requested
 from tilnlp.presets import PresetError, active_preset
 
 

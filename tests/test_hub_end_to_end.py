@@ -23,7 +23,7 @@ import pytest
 from conftest import assert_one_clear_error, hub_env, tilnlp
 from hub_fixtures import MODEL_IDS
 
-from tilnlp import mirror, models
+from tilnlp import hub, mirror
 from tilnlp.data import IMDB_HUB_ID
 from tilnlp.notebooks import course_notebooks
 
@@ -242,8 +242,8 @@ def test_the_mirror_dies_mid_run_then_a_rerun_succeeds(fixture_mirror, tmp_path)
     hub_cache = tmp_path / "hf-home" / "hub"
     hf_cache_is_sound(hub_cache)
     # what was downloaded whole is kept
-    assert all(models.in_hf_cache(real_id, cache_dir=hub_cache) for real_id in MODEL_IDS)
-    assert not models.imdb_in_hf_cache(cache_dir=hub_cache)  # half a data set is not taken for the data set
+    assert all(hub.in_hf_cache(real_id, cache_dir=hub_cache) for real_id in MODEL_IDS)
+    assert not hub.imdb_in_hf_cache(cache_dir=hub_cache)  # half a data set is not taken for the data set
     assert not list((tmp_path / "hf-home" / "datasets").rglob("*.arrow"))  # nor prepared from half its files
 
     olah, _ = mirror.start(fixture_mirror, port=olah_port)  # the teacher starts it again, at the same address
@@ -255,5 +255,5 @@ def test_the_mirror_dies_mid_run_then_a_rerun_succeeds(fixture_mirror, tmp_path)
         mirror.stop(olah)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "2/2 passed" in proc.stdout
-    assert models.imdb_in_hf_cache(cache_dir=hub_cache) and models.in_hf_cache("roberta-base", cache_dir=hub_cache)
+    assert hub.imdb_in_hf_cache(cache_dir=hub_cache) and hub.in_hf_cache("roberta-base", cache_dir=hub_cache)
     hf_cache_is_sound(hub_cache)

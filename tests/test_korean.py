@@ -168,11 +168,11 @@ def test_notebook_10_runs_without_kiwipiepy(tmp_path):
 
 def test_a_hub_without_nsmc_or_klue_falls_back_in_one_line(monkeypatch, capsys):
     """NSMC and klue/bert-base are notebook 10's extras: a hub (or classroom mirror) without them is no error."""
-    from tilnlp import models
+    from tilnlp import hub, models
 
-    monkeypatch.setattr(models, "hub_has", lambda repo_id, repo_type="model": False)
-    monkeypatch.setattr(models, "hub_reachable", lambda timeout=1.0: True)   # it answers, without them
-    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: False)
+    monkeypatch.setattr(hub, "hub_has", lambda repo_id, repo_type="model": False)
+    monkeypatch.setattr(hub, "hub_reachable", lambda timeout=1.0: True)   # it answers, without them
+    monkeypatch.setattr(hub, "in_hf_cache", lambda real_id, cache_dir=None: False)
     monkeypatch.setattr(models, "choose_source", lambda *args, **kwargs: "offline")
     course = models.Course("hub")
     assert course.nsmc()["test"].num_rows == 400
@@ -183,20 +183,20 @@ def test_a_hub_without_nsmc_or_klue_falls_back_in_one_line(monkeypatch, capsys):
 
 
 def test_a_hub_with_klue_gives_klue(monkeypatch, capsys):
-    from tilnlp import models
+    from tilnlp import hub, models
 
-    monkeypatch.setattr(models, "hub_has", lambda repo_id, repo_type="model": repo_id == korean.KOREAN_ENCODER)
+    monkeypatch.setattr(hub, "hub_has", lambda repo_id, repo_type="model": repo_id == korean.KOREAN_ENCODER)
     monkeypatch.delenv("HF_ENDPOINT", raising=False)
     assert korean.korean_encoder(models.Course("hub")) == "klue/bert-base"
     assert "[tilnlp] model klue/bert-base: from the Hugging Face Hub" in capsys.readouterr().out
 
 
 def test_under_auto_without_a_hub_nsmc_is_the_offline_stand_in(monkeypatch, capsys):
-    from tilnlp import models
+    from tilnlp import hub, models
 
-    monkeypatch.setattr(models, "hub_reachable", lambda timeout=1.0: False)
-    monkeypatch.setattr(models, "hub_has", lambda repo_id, repo_type="model": False)
-    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: False)
+    monkeypatch.setattr(hub, "hub_reachable", lambda timeout=1.0: False)
+    monkeypatch.setattr(hub, "hub_has", lambda repo_id, repo_type="model": False)
+    monkeypatch.setattr(hub, "in_hf_cache", lambda real_id, cache_dir=None: False)
     course = models.Course("auto")
     course.nsmc()
     korean.korean_encoder(course)

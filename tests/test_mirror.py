@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, assert_one_clear_error, hub_env, tilnlp
 
-from tilnlp import cache, doctor, mirror, models
+from tilnlp import cache, doctor, fetch, hub, mirror, models
 from tilnlp.models import ProfileError, choose_source
 
 SNAPSHOTS = ("from huggingface_hub import snapshot_download; import sys\n"  # ARGS: type id type id ...
@@ -67,21 +67,21 @@ def dead_endpoint(endpoint):
 
 def test_the_endpoint_is_HF_ENDPOINT_when_set(monkeypatch):
     monkeypatch.delenv("HF_ENDPOINT", raising=False)
-    assert (models.hub_endpoint(), models.endpoint_name()) == ("https://huggingface.co", "the Hugging Face Hub")
+    assert (hub.hub_endpoint(), hub.endpoint_name()) == ("https://huggingface.co", "the Hugging Face Hub")
     monkeypatch.setenv("HF_ENDPOINT", "http://10.0.0.5:8090/")
-    assert models.hub_endpoint() == "http://10.0.0.5:8090"
-    assert models.endpoint_name() == "HF_ENDPOINT=http://10.0.0.5:8090"
+    assert hub.hub_endpoint() == "http://10.0.0.5:8090"
+    assert hub.endpoint_name() == "HF_ENDPOINT=http://10.0.0.5:8090"
 
 
 def test_reachability_probes_the_endpoint_not_huggingface_co(dead_endpoint, monkeypatch):
-    assert not models.hub_reachable()
+    assert not hub.hub_reachable()
     with socket.socket() as listener:  # something that accepts connections on the endpoint's port
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{listener.getsockname()[1]}")
-        assert models.hub_reachable()
+        assert hub.hub_reachable()
         monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-        assert not models.hub_reachable()  # an offline flag wins
+        assert not hub.hub_reachable()  # an offline flag wins
 
 
 def test_hub_profile_names_HF_ENDPOINT_when_it_does_not_answer(dead_endpoint):
@@ -205,7 +205,7 @@ def test_olah_serves_a_file_and_says_entry_not_found_for_a_missing_one(tiny):
 
 def test_hub_profile_says_when_the_mirror_lacks_a_model(tiny, endpoint):
     endpoint(tiny)
-    assert models.hub_serves("gpt2") is True and models.hub_serves("roberta-base") is False
+    assert hub.hub_serves("gpt2") is True and hub.hub_serves("roberta-base") is False
     assert choose_source("hub", cached=False, repo_id="gpt2") == "hub"
     assert choose_source("auto", cached=False, repo_id="roberta-base") == "offline"
     with pytest.raises(ProfileError, match=f"HF_ENDPOINT={tiny} answers but does not serve the model roberta-base"):
@@ -215,7 +215,7 @@ def test_hub_profile_says_when_the_mirror_lacks_a_model(tiny, endpoint):
 def test_a_mirror_without_the_standin_leaves_the_build_to_the_laptop(tiny, endpoint, monkeypatch, tmp_path):
     endpoint(tiny)
     monkeypatch.setenv("TILNLP_CACHE", str(tmp_path))
-    assert mirror.fetch_standin("gpt2-lee-v1") is None
+    assert fetch.fetch_standin("gpt2-lee-v1") is None
     assert list(tmp_path.iterdir()) == []
 
 
@@ -291,12 +291,12 @@ def test_mirror_serve_prints_the_line_students_set_and_stops_on_ctrl_c(fixture_m
             lines.append(proc.stdout.readline().rstrip("\n"))
         assert lines[-1] == f"HF_ENDPOINT=http://127.0.0.1:{port}", lines
         assert "olah serves 6 repositories" in lines[0]
-        assert models.endpoint_answers(f"http://127.0.0.1:{port}")
+        assert hub.endpoint_answers(f"http://127.0.0.1:{port}")
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(30)
     assert proc.returncode == 0, proc.stderr.read()
-    assert not models.endpoint_answers(f"http://127.0.0.1:{port}")  # olah went with it
+    assert not hub.endpoint_answers(f"http://127.0.0.1:{port}")  # olah went with it
 
 
 def test_a_standin_download_that_breaks_off_leaves_nothing_behind(monkeypatch, tmp_path):
@@ -304,7 +304,7 @@ def test_a_standin_download_that_breaks_off_leaves_nothing_behind(monkeypatch, t
 
     monkeypatch.setenv("TILNLP_CACHE", str(tmp_path))
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
-    monkeypatch.setattr(models, "hub_has", lambda repo_id, repo_type="model": True)
+    monkeypatch.setattr(hub, "hub_has", lambda repo_id, repo_type="model": True)
 
     def breaks_off(repo_id, local_dir):
         (Path(local_dir) / "model.safetensors").write_bytes(b"half a file")
@@ -312,7 +312,7 @@ def test_a_standin_download_that_breaks_off_leaves_nothing_behind(monkeypatch, t
 
     monkeypatch.setattr(huggingface_hub, "snapshot_download", breaks_off)
     said = []
-    assert mirror.fetch_standin("fake-v1", echo=lambda line, **kw: said.append(line)) is None
+    assert fetch.fetch_standin("fake-v1", echo=lambda line, **kw: said.append(line)) is None
     assert "HF_ENDPOINT=http://127.0.0.1:9 stopped sending tilnlp/fake-v1 (OSError)" in said[-1]
     assert [p.name for p in tmp_path.iterdir() if "fake" in p.name] == [".fake-v1.lock"]  # no half asset
     assert not cache.is_ready("fake-v1")
@@ -327,7 +327,7 @@ def test_auto_profile_copies_the_standins_from_the_mirror_instead_of_building(tm
     out = tmp_path / "mirror"
     proc = tilnlp("mirror", "build", "--hf-cache", tmp_path / "no-hf-cache", "--out", out)
     assert proc.returncode == 0, proc.stderr
-    assert {repo for _, repo in mirror.served_repos(out)} == {mirror.standin_repo(m.ASSET) for m in modules}
+    assert {repo for _, repo in mirror.served_repos(out)} == {fetch.standin_repo(m.ASSET) for m in modules}
     code = ("import time; from tilnlp.models import Course\nc = Course('auto'); start = time.perf_counter()\n"
             "print([c.model(m) for m in ('gpt2', 'sentiment')]); print(round(time.perf_counter() - start, 1))")
     with mirror.running(out) as url:
@@ -344,5 +344,5 @@ def test_auto_profile_copies_the_standins_from_the_mirror_instead_of_building(tm
         assert copied.pop("BUILD_INFO.json") and built.pop("BUILD_INFO.json")  # each cache writes its own
         assert copied == built
         info = json.loads((tmp_path / "laptop" / "course-cache" / module.ASSET / "BUILD_INFO.json").read_text())
-        assert info["fetched_from"] == f"HF_ENDPOINT={url} {mirror.standin_repo(module.ASSET)}"
+        assert info["fetched_from"] == f"HF_ENDPOINT={url} {fetch.standin_repo(module.ASSET)}"
     assert float(proc.stdout.strip().splitlines()[-1]) < 60  # copied, not built (a build takes minutes)

@@ -1,7 +1,7 @@
 """The resolver: which model each profile gives, and the line that announces a stand-in."""
 import pytest
 
-from tilnlp import models
+from tilnlp import hub, models
 from tilnlp.errors import UserError
 from tilnlp.models import (Course, ProfileError, UnknownModel, choose_source, encoder_dir, lookup, resolve,
                            resolve_profile)
@@ -38,7 +38,7 @@ def test_aliases_and_unknown_names():
 
 def test_auto_falls_back_to_offline_without_hub_or_cache(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    assert not models.hub_reachable()
+    assert not hub.hub_reachable()
     assert choose_source("auto", cached=False) == "offline"
     assert choose_source("auto", cached=True) == "hub"  # a local HF cache counts as the hub
 
@@ -46,16 +46,16 @@ def test_auto_falls_back_to_offline_without_hub_or_cache(monkeypatch):
 def test_sources_of_a_run_say_offline_only_when_every_asset_is_a_standin(monkeypatch):
     """What ``tilnlp run`` records; the test suite reuses only "offline" runs (their outputs are the stored ones)."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: False)
-    monkeypatch.setattr(models, "imdb_in_hf_cache", lambda cache_dir=None: False)
+    monkeypatch.setattr(hub, "in_hf_cache", lambda real_id, cache_dir=None: False)
+    monkeypatch.setattr(hub, "imdb_in_hf_cache", lambda cache_dir=None: False)
     assert models.sources("offline") == "offline"
     assert models.sources("auto") == "offline"   # CI: a plain `tilnlp run`, an offline flag, an empty cache
     assert models.sources("hub") == "hub"
-    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: real_id == "roberta-base")
+    monkeypatch.setattr(hub, "in_hf_cache", lambda real_id, cache_dir=None: real_id == "roberta-base")
     assert models.sources("auto") == "mixed"     # one model from the cache, the rest stand-ins
     assert models.sources("offline") == "offline"
-    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: True)
-    monkeypatch.setattr(models, "imdb_in_hf_cache", lambda cache_dir=None: True)
+    monkeypatch.setattr(hub, "in_hf_cache", lambda real_id, cache_dir=None: True)
+    monkeypatch.setattr(hub, "imdb_in_hf_cache", lambda cache_dir=None: True)
     assert models.sources("auto") == "hub"
 
 
@@ -66,7 +66,7 @@ def test_hub_profile_forced_while_offline_says_what_to_do(monkeypatch):
 
 
 def test_hub_profile_uses_the_real_id_when_cached(monkeypatch):
-    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: True)
+    monkeypatch.setattr(hub, "in_hf_cache", lambda real_id, cache_dir=None: True)
     res = resolve("roberta-base", "hub")
     assert (res.source, res.path) == ("hub", "roberta-base")
 
@@ -77,12 +77,12 @@ def test_in_hf_cache_reads_a_real_cache_layout(tmp_path):
     (snap / "config.json").write_text("{}")
     (tmp_path / "models--gpt2" / "refs").mkdir()
     (tmp_path / "models--gpt2" / "refs" / "main").write_text("abc123")
-    assert not models.in_hf_cache("gpt2", cache_dir=tmp_path)  # a download that broke off: no weights yet
+    assert not hub.in_hf_cache("gpt2", cache_dir=tmp_path)  # a download that broke off: no weights yet
     (snap / "model.safetensors").write_bytes(b"weights")
-    assert not models.in_hf_cache("gpt2", cache_dir=tmp_path)  # ... nor a tokenizer
+    assert not hub.in_hf_cache("gpt2", cache_dir=tmp_path)  # ... nor a tokenizer
     (snap / "tokenizer.json").write_text("{}")
-    assert models.in_hf_cache("gpt2", cache_dir=tmp_path)
-    assert not models.in_hf_cache("roberta-base", cache_dir=tmp_path)
+    assert hub.in_hf_cache("gpt2", cache_dir=tmp_path)
+    assert not hub.in_hf_cache("roberta-base", cache_dir=tmp_path)
 
 
 def test_offline_encoders_are_the_packaged_minilm_with_a_bert_config():
@@ -149,12 +149,12 @@ def test_hub_path_is_the_real_id_on_huggingface_co_and_the_downloaded_folder_thr
         return str(tmp_path / repo_id)
 
     monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
-    models._mirror_snapshot.cache_clear()
-    monkeypatch.setattr(models, "in_hf_cache", lambda real_id, cache_dir=None: True)
+    hub._mirror_snapshot.cache_clear()
+    monkeypatch.setattr(hub, "in_hf_cache", lambda real_id, cache_dir=None: True)
     monkeypatch.delenv("HF_ENDPOINT", raising=False)
     assert resolve("roberta-base", "hub").path == "roberta-base"
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9/")
     assert resolve("roberta-base", "hub").path == str(tmp_path / "roberta-base")
     assert resolve("roberta-base", "hub").path == str(tmp_path / "roberta-base")  # asked once per process
-    assert asked == [("roberta-base", models.HUB_FILES, "http://127.0.0.1:9")]
-    models._mirror_snapshot.cache_clear()
+    assert asked == [("roberta-base", hub.HUB_FILES, "http://127.0.0.1:9")]
+    hub._mirror_snapshot.cache_clear()

@@ -114,7 +114,8 @@ def _selected(names: list[str], lang: str = "en") -> list[Path]:
 
 def cmd_run(args) -> int:
     from . import cache, record, runner, site
-    from .models import endpoint_answers, endpoint_name, hub_endpoint, hub_reachable, resolve_profile, sources
+    from .hub import endpoint_answers, endpoint_name, hub_endpoint, hub_reachable
+    from .models import resolve_profile, sources
     from .presets import active_preset
 
     paths = _selected(args.notebooks, args.lang)
@@ -156,7 +157,8 @@ def cmd_run(args) -> int:
 
 
 def _any_hub_cache() -> bool:
-    from .models import MODELS, in_hf_cache
+    from .hub import in_hf_cache
+    from .models import MODELS
 
     return any(in_hf_cache(m.real_id) for m in MODELS.values())
 

@@ -1,20 +1,20 @@
 """``tilnlp doctor`` and ``tilnlp prefetch``: what is installed, detected and cached."""
 from __future__ import annotations
 
-from . import cache, models
-from .mirror import standin_repo
+from . import cache, hub, models
+from .fetch import standin_repo
 from .preamble import versions
 from .presets import active_preset
 
 
 def endpoint_line() -> str:
     """Which Hugging Face endpoint is in use, and whether it answers."""
-    setting = "HF_ENDPOINT" if models.endpoint_setting() else "the default; HF_ENDPOINT is not set"
-    if models.hub_offline_requested():
+    setting = "HF_ENDPOINT" if hub.endpoint_setting() else "the default; HF_ENDPOINT is not set"
+    if hub.hub_offline_requested():
         state = "not asked (HF_HUB_OFFLINE set)"
     else:
-        state = "yes" if models.hub_reachable() else "no"
-    return f"hub endpoint: {models.hub_endpoint()} ({setting}) | answers: {state}"
+        state = "yes" if hub.hub_reachable() else "no"
+    return f"hub endpoint: {hub.hub_endpoint()} ({setting}) | answers: {state}"
 
 
 def _state(name: str, problems: dict[str, list[str]]) -> str:
@@ -38,7 +38,7 @@ def report() -> int:
     all_ready = True
     print("models:")
     for model in models.MODELS.values():
-        cached = models.in_hf_cache(model.real_id)
+        cached = hub.in_hf_cache(model.real_id)
         source = models.choose_source(profile, cached, model.real_id) if profile != "hub" else "hub"
         module = models.standin_module(model)
         if module is None:
@@ -49,8 +49,8 @@ def report() -> int:
         all_ready &= ready
         where = models.offline_path(model, build=False)
         line = f"  {model.real_id:<58} auto->{source:<7} offline stand-in: {state}"
-        if module is not None and state == "NOT BUILT" and models.hub_has(standin_repo(module.ASSET)):
-            line += f" ({models.endpoint_name()} serves it: copied on first use)"
+        if module is not None and state == "NOT BUILT" and hub.hub_has(standin_repo(module.ASSET)):
+            line += f" ({hub.endpoint_name()} serves it: copied on first use)"
         elif module is not None and ready:
             info = cache.build_info(module.ASSET) or {}
             made = (f"copied from {info['fetched_from']}" if "fetched_from" in info
@@ -60,7 +60,7 @@ def report() -> int:
             line += f" (packaged: {where})"
         print(line)
     print(f"data: imdb offline stand-in ready (vendored 2,000 real reviews) | "
-          f"imdb in HF cache: {'yes' if models.imdb_in_hf_cache() else 'no'}")
+          f"imdb in HF cache: {'yes' if hub.imdb_in_hf_cache() else 'no'}")
     if problems:
         print("cache contents:")
         for name in problems:
@@ -89,7 +89,7 @@ def prefetch(profile: str | None = None) -> int:
             if res.source == "hub":
                 from huggingface_hub import snapshot_download
 
-                snapshot_download(res.real_id, allow_patterns=list(models.HUB_FILES))
+                snapshot_download(res.real_id, allow_patterns=list(hub.HUB_FILES))
             bar.write(f"{res.real_id}: {res.source} -> {res.path}")
             bar.update()
         bar.set_postfix_str("imdb")

@@ -88,19 +88,19 @@ def korean_encoder(course) -> str:
     serves it (or the Hugging Face cache holds it), else the course's encoder for ``bert-base-uncased``
     (offline: all-MiniLM-L6-v2, English vocabulary).  It is notebook 10's extra, not a model of the
     study notes, so a hub that lacks it (a classroom mirror) means the course's encoder, said in one line."""
-    from . import models
+    from . import hub
 
     if course.profile != "offline":
-        if models.in_hf_cache(KOREAN_ENCODER) or models.hub_has(KOREAN_ENCODER):
-            course._announce(KOREAN_ENCODER, tr(f"model {KOREAN_ENCODER}: from {models.endpoint_name()}",
-                                                f"모델 {KOREAN_ENCODER}: {models.endpoint_name()}에서 가져옵니다"))
-            return models.hub_path(KOREAN_ENCODER)
-        reachable = models.hub_reachable()
+        if hub.in_hf_cache(KOREAN_ENCODER) or hub.hub_has(KOREAN_ENCODER):
+            course._announce(KOREAN_ENCODER, tr(f"model {KOREAN_ENCODER}: from {hub.endpoint_name()}",
+                                                f"모델 {KOREAN_ENCODER}: {hub.endpoint_name()}에서 가져옵니다"))
+            return hub.hub_path(KOREAN_ENCODER)
+        reachable = hub.hub_reachable()
         course._announce(KOREAN_ENCODER, tr(
             f"model {KOREAN_ENCODER}: "
-            + (f"not served by {models.endpoint_name()}" if reachable else f"{models.endpoint_name()} does not answer")
+            + (f"not served by {hub.endpoint_name()}" if reachable else f"{hub.endpoint_name()} does not answer")
             + "; the course's encoder for bert-base-uncased instead",
             f"모델 {KOREAN_ENCODER}: "
-            + (f"{models.endpoint_name()}에 없어서" if reachable else f"{models.endpoint_name()}가 응답하지 않아서")
+            + (f"{hub.endpoint_name()}에 없어서" if reachable else f"{hub.endpoint_name()}가 응답하지 않아서")
             + " bert-base-uncased 자리의 과정 인코더를 대신 씁니다"))
     return course.model("bert-base-uncased")

@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
+from .fetch import standin_repo
 
-STANDIN_OWNER = "tilnlp"  # stand-ins are served as tilnlp/<asset>, e.g. tilnlp/gpt2-lee-v1
 LFS_MIN_SIZE = 1 << 20  # files this large or larger are stored as LFS objects
 REPO_TYPES = {"model": "models", "dataset": "datasets"}  # hub repo type -> olah's folder
 OLAH_DIR = ".olah"  # inside the mirror folder: olah's config, its own cache and its logs
@@ -71,11 +71,6 @@ class Source:
         return sum(path.stat().st_size for path in self.files.values())
 
 
-def standin_repo(asset: str) -> str:
-    """The repository id under which the mirror serves the built stand-in ``asset``."""
-    return f"{STANDIN_OWNER}/{asset}"
-
-
 def repo_folder(mirror: Path, repo_type: str, repo_id: str) -> Path:
     """Where olah looks for ``repo_id`` inside the mirror folder."""
     return Path(mirror) / REPO_TYPES[repo_type] / repo_id
@@ -98,15 +93,16 @@ def hf_cache_sources(cache_dir: Path | None = None) -> list[Source]:
     """The course's real models and the imdb data set, as the Hugging Face cache holds them.
 
     For each repository the snapshot that ``refs/main`` names is taken (else the newest).  A
-    model counts when its config, weights and tokenizer are there (``models.in_hf_cache``), the
-    data set when its card and train and test files are (``models.imdb_in_hf_cache``); it is
+    model counts when its config, weights and tokenizer are there (``hub.in_hf_cache``), the
+    data set when its card and train and test files are (``hub.imdb_in_hf_cache``); it is
     served under every id the notes or the hub use for it.
     """
     from huggingface_hub import scan_cache_dir
     from huggingface_hub.errors import CacheNotFound
 
     from .data import IMDB_REPO_IDS
-    from .models import MODELS, imdb_in_hf_cache, in_hf_cache
+    from .hub import imdb_in_hf_cache, in_hf_cache
+    from .models import MODELS
 
     try:
         repos = {(r.repo_type, r.repo_id): r for r in scan_cache_dir(cache_dir).repos}
@@ -216,7 +212,7 @@ def add(mirror: Path, source: Source) -> Path:
 
 def build(mirror: Path, hf_cache: Path | None = None, standins: bool = True) -> list[Source]:
     """Fill ``mirror`` with the course's models, imdb and built stand-ins; returns what it holds."""
-    from .models import hub_endpoint
+    from .hub import hub_endpoint
 
     sources = hf_cache_sources(hf_cache) + (standin_sources() if standins else [])
     if not sources:
@@ -418,43 +414,6 @@ def serve(mirror: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT, echo=
     if proc.returncode not in (0, -signal.SIGTERM, -signal.SIGINT):
         raise MirrorError(f"olah stopped with exit status {proc.returncode} (log: {log_path(mirror, port)})")
     return 0
-
-
-# -- a laptop's side: stand-ins from the mirror -------------------------------------------------------
-
-def fetch_standin(asset: str, echo=print) -> Path | None:
-    """Install the stand-in ``asset`` into the course cache from the hub endpoint, if it serves it.
-
-    Returns the asset's folder, or ``None`` when no endpoint serves ``tilnlp/<asset>`` (or the
-    download broke off; the caller then builds the stand-in here).  The copy goes through
-    ``cache.build_once``, so it is atomic like a local build.
-    """
-    from .cache import build_once
-    from .models import endpoint_name, hub_has
-
-    repo_id = standin_repo(asset)
-    if not hub_has(repo_id):
-        return None
-
-    def copy_in(folder: Path) -> dict:
-        from huggingface_hub import snapshot_download
-
-        snapshot_download(repo_id, local_dir=folder)
-        shutil.rmtree(folder / ".cache", ignore_errors=True)  # huggingface_hub's download notes
-        served = folder / "BUILD_INFO.json"  # build_once writes its own
-        facts = json.loads(served.read_text()) if served.is_file() else {}
-        served.unlink(missing_ok=True)
-        original_seconds = facts.pop("build_seconds", None)
-        facts.pop("name", None)
-        return {**facts, "fetched_from": f"{endpoint_name()} {repo_id}", "original_build_seconds": original_seconds}
-
-    echo(f"[tilnlp] stand-in {asset}: copying it from {endpoint_name()} instead of building it here", flush=True)
-    try:
-        return build_once(asset, copy_in)
-    except Exception as exc:  # the mirror went away mid-download: the caller builds it here instead
-        echo(f"[tilnlp] {endpoint_name()} stopped sending {repo_id} ({type(exc).__name__}); "
-             "building the stand-in here instead", flush=True)
-        return None
 
 
 # -- olah, as the course runs it -----------------------------------------------------------------------

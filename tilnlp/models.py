@@ -10,41 +10,25 @@ Profiles
              from the hub endpoint when it serves a built one (a classroom mirror,
              ``tilnlp.mirror``), else built here.
 
-"The hub" is ``HF_ENDPOINT`` when it is set (huggingface_hub's own setting, e.g. a classroom
-mirror ``http://192.168.1.10:8090``), else https://huggingface.co.  From huggingface.co the
-notebooks get the real id, as any user of the Hub does; through ``HF_ENDPOINT`` they get the
-folder of the files the mirror lists for it, downloaded into the Hugging Face cache
-(:func:`hub_path`): ``from_pretrained`` of an id also asks for files a repository may lack
-(``added_tokens.json``, ``additional_chat_templates/``), and a mirror need not answer those as
-the Hub does (olah's local mirror says "repository not found", which transformers takes as fatal).
+"The hub" is ``HF_ENDPOINT`` when set, else https://huggingface.co (:mod:`tilnlp.hub` asks it).
+From huggingface.co the notebooks get the real id, as any user of the Hub does; through
+``HF_ENDPOINT`` they get the folder of the files the mirror lists for it (:func:`tilnlp.hub.hub_path`).
 
 The profile comes from the notebook's ``profile`` parameter, else ``TILNLP_PROFILE``,
 else ``auto``.  Every stand-in is announced in one line naming the real id it replaces.
 """
 from __future__ import annotations
 
-import functools
 import importlib
-import os
-import socket
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import env
+from . import env, hub
+from .fetch import fetch_standin
 from .errors import UserError
 from .lang import tr
 
 PROFILES = ("auto", "hub", "offline")
-DEFAULT_ENDPOINT = "https://huggingface.co"
-WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
-                "pytorch_model.bin.index.json")
-TOKENIZER_FILES = ("tokenizer.json", "vocab.json", "vocab.txt", "tokenizer.model", "spiece.model")
-# What from_pretrained reads of the course's models (configs, tokenizers, safetensors weights);
-# a hub repository also holds the same weights for TensorFlow, Flax, ONNX, Core ML, ...
-HUB_FILES = ("*.json", "*.txt", "*.model", "*.jinja", "*.safetensors")
 
 
 class ProfileError(UserError):
@@ -119,133 +103,6 @@ def resolve_profile(profile: str | None = None) -> str:
     return name
 
 
-def hub_offline_requested() -> bool:
-    return any(env.flag(v) for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"))
-
-
-def endpoint_setting() -> str:
-    """``HF_ENDPOINT`` as set (no trailing slash); empty when it is not set."""
-    return os.environ.get("HF_ENDPOINT", "").strip().rstrip("/")
-
-
-def hub_endpoint() -> str:
-    """The Hugging Face endpoint in use: ``HF_ENDPOINT`` when set, else https://huggingface.co."""
-    return endpoint_setting() or DEFAULT_ENDPOINT
-
-
-def endpoint_name() -> str:
-    """The endpoint as messages name it: ``HF_ENDPOINT=<url>`` when set (the setting to check), else the hub."""
-    return f"HF_ENDPOINT={hub_endpoint()}" if endpoint_setting() else tr("the Hugging Face Hub", "Hugging Face Hub")
-
-
-def endpoint_answers(endpoint: str, timeout: float = 1.0) -> bool:
-    """True when ``endpoint``'s host accepts a TCP connection within ``timeout`` seconds."""
-    url = urllib.parse.urlsplit(endpoint)
-    port = url.port or (443 if url.scheme == "https" else 80)
-    try:
-        socket.create_connection((url.hostname or "", port), timeout=timeout).close()
-        return True
-    except (OSError, ValueError):
-        return False
-
-
-_endpoint_answered = functools.lru_cache(maxsize=8)(endpoint_answers)  # once per process and endpoint
-
-
-def hub_reachable(timeout: float = 1.0) -> bool:
-    """True when the hub endpoint (``HF_ENDPOINT`` or huggingface.co) answers, and no offline flag is set.
-
-    The answer is kept for the process (a notebook's kernel): asked again, it costs nothing.
-    """
-    if hub_offline_requested():
-        return False
-    return _endpoint_answered(hub_endpoint(), timeout)
-
-
-@functools.lru_cache(maxsize=64)
-def _serves(endpoint: str, repo_type: str, repo_id: str) -> bool | None:
-    url = f"{endpoint}/api/{repo_type}s/{repo_id}/revision/main"
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=5) as response:
-            return 200 <= response.status < 300
-    except urllib.error.HTTPError as answer:  # "no such repository": 404, or 401 as the hub says it
-        return False if answer.code in (401, 403, 404) else None
-    except (urllib.error.URLError, OSError, ValueError):  # no answer
-        return None
-
-
-def hub_serves(repo_id: str, repo_type: str = "model") -> bool | None:
-    """Whether the hub endpoint serves ``repo_id``: True, False, or None when it does not answer.
-
-    One HEAD request on ``/api/<type>s/<id>/revision/main``, asked once per process.
-    """
-    return _serves(hub_endpoint(), repo_type, repo_id) if hub_reachable() else None
-
-
-def hub_has(repo_id: str, repo_type: str = "model") -> bool:
-    """True when the hub endpoint answers and serves ``repo_id``."""
-    return bool(hub_serves(repo_id, repo_type))
-
-
-@functools.lru_cache(maxsize=16)
-def _mirror_snapshot(endpoint: str, real_id: str) -> str:
-    from huggingface_hub import snapshot_download
-
-    return snapshot_download(real_id, allow_patterns=list(HUB_FILES), endpoint=endpoint)
-
-
-def hub_path(real_id: str) -> str:
-    """What ``from_pretrained`` gets for the real model ``real_id`` from the hub.
-
-    From huggingface.co: the id itself, as for any user of the Hub.  Through ``HF_ENDPOINT`` (a
-    classroom mirror): the folder of the files the mirror lists for it (``HUB_FILES``), downloaded
-    into the Hugging Face cache once – or read from there, when the cache holds them and the
-    mirror does not answer.  ``from_pretrained("<id>")`` would also ask the endpoint for files the
-    repository lacks, and take olah's answer to those ("repository not found", 401) as fatal.
-    Asked once per process and model.
-    """
-    if not endpoint_setting():
-        return real_id
-    return _mirror_snapshot(hub_endpoint(), real_id)
-
-
-def _cached(repo_id: str, names, cache_dir=None) -> bool:
-    from huggingface_hub import try_to_load_from_cache
-
-    return any(isinstance(try_to_load_from_cache(repo_id, name, cache_dir=cache_dir), str) for name in names)
-
-
-def in_hf_cache(real_id: str, cache_dir=None) -> bool:
-    """True when the local Hugging Face cache holds ``real_id``'s config, weights and tokenizer.
-
-    A download that broke off may have left some files without the others: that model is
-    not in the cache yet (it needs the hub once more).
-    """
-    try:
-        return all(_cached(real_id, names, cache_dir) for names in (("config.json",), WEIGHT_FILES, TOKENIZER_FILES))
-    except Exception:  # an unreadable cache is the same as no cache here
-        return False
-
-
-def imdb_in_hf_cache(cache_dir=None) -> bool:
-    """True when the local Hugging Face cache holds the imdb data set: its card and train and test files."""
-    from huggingface_hub import scan_cache_dir
-
-    from .data import IMDB_REPO_IDS
-
-    try:
-        for repo in scan_cache_dir(cache_dir).repos:
-            if repo.repo_id in IMDB_REPO_IDS and repo.repo_type == "dataset":
-                for revision in repo.revisions:
-                    names = {f.file_name for f in revision.files}
-                    if "README.md" in names and all(any(n.startswith(f"{split}-") for n in names)
-                                                    for split in ("train", "test")):
-                        return True
-    except Exception:  # an unreadable or missing cache: no cache
-        pass
-    return False
-
-
 def choose_source(profile: str, cached: bool, repo_id: str | None = None, repo_type: str = "model") -> str:
     """``"hub"`` or ``"offline"`` for one asset under ``profile``.
 
@@ -256,18 +113,18 @@ def choose_source(profile: str, cached: bool, repo_id: str | None = None, repo_t
         return "offline"
     if cached:
         return "hub"
-    serves = hub_reachable() if repo_id is None else hub_serves(repo_id, repo_type)
+    serves = hub.hub_reachable() if repo_id is None else hub.hub_serves(repo_id, repo_type)
     if serves:
         return "hub"
     if profile == "hub":
         lacks = (f", and the local cache lacks {repo_id}" if repo_id
                  else ", and the local cache holds none of the course's models")
-        if hub_offline_requested():
+        if hub.hub_offline_requested():
             problem = f"an offline flag is set (HF_HUB_OFFLINE){lacks}"
         elif serves is False and repo_id:
-            problem = f"{endpoint_name()} answers but does not serve the {repo_type} {repo_id}"
+            problem = f"{hub.endpoint_name()} answers but does not serve the {repo_type} {repo_id}"
         else:
-            problem = f"{endpoint_name()} does not answer{lacks}"
+            problem = f"{hub.endpoint_name()} does not answer{lacks}"
         raise ProfileError(f"profile 'hub' needs the Hugging Face Hub or its local cache: {problem}; "
                            "use the offline stand-ins: --profile offline (or TILNLP_PROFILE=offline)")
     return "offline"
@@ -300,8 +157,6 @@ def standin_from_hub(model: Model) -> Path | None:
 
     if module is None or is_ready(module.ASSET):
         return None
-    from .mirror import fetch_standin
-
     return fetch_standin(module.ASSET)
 
 
@@ -338,18 +193,18 @@ def sources(profile: str) -> str:
 
     if profile in ("offline", "hub"):
         return profile
-    picks = {choose_source(profile, in_hf_cache(m.real_id), m.real_id) for m in MODELS.values()}
-    picks.add(choose_source(profile, imdb_in_hf_cache(), IMDB_HUB_ID, "dataset"))
+    picks = {choose_source(profile, hub.in_hf_cache(m.real_id), m.real_id) for m in MODELS.values()}
+    picks.add(choose_source(profile, hub.imdb_in_hf_cache(), IMDB_HUB_ID, "dataset"))
     return picks.pop() if len(picks) == 1 else "mixed"
 
 
 def resolve(name: str, profile: str | None = None, build: bool = True) -> Resolved:
     model = lookup(name)
     prof = resolve_profile(profile)
-    source = choose_source(prof, in_hf_cache(model.real_id), model.real_id)
+    source = choose_source(prof, hub.in_hf_cache(model.real_id), model.real_id)
     if source == "hub":
-        return Resolved(name, model.real_id, "hub", hub_path(model.real_id),
-                        tr(f"model {model.real_id}: from {endpoint_name()}", f"모델 {model.real_id}: {endpoint_name()}에서 가져옵니다"))
+        return Resolved(name, model.real_id, "hub", hub.hub_path(model.real_id),
+                        tr(f"model {model.real_id}: from {hub.endpoint_name()}", f"모델 {model.real_id}: {hub.endpoint_name()}에서 가져옵니다"))
     # under the auto profile a stand-in that a mirror serves is copied rather than built
     fetched = standin_from_hub(model) if build and prof == "auto" else None
     path = fetched or offline_path(model, build=build)
@@ -411,9 +266,9 @@ class Course:
             self._announce("imdb", tr(f"data set: your CSV files ({train_path or ''} {test_path or ''}) instead of imdb",
                                       f"데이터셋: imdb 대신 여러분의 CSV 파일 ({train_path or ''} {test_path or ''})"))
             return load_imdb(train_path=train_path, test_path=test_path)
-        source = self._imdb_source = choose_source(self.profile, imdb_in_hf_cache(), IMDB_HUB_ID, "dataset")
+        source = self._imdb_source = choose_source(self.profile, hub.imdb_in_hf_cache(), IMDB_HUB_ID, "dataset")
         if source == "hub":
-            self._announce("imdb", tr(f"data set imdb: from {endpoint_name()}", f"데이터셋 imdb: {endpoint_name()}에서 가져옵니다"))
+            self._announce("imdb", tr(f"data set imdb: from {hub.endpoint_name()}", f"데이터셋 imdb: {hub.endpoint_name()}에서 가져옵니다"))
         else:
             self._announce("imdb", tr("offline stand-in for the imdb data set: 2,000 real IMDb reviews "
                                       "(vendored sample; 1,000 train / 1,000 test)",
@@ -430,19 +285,19 @@ class Course:
         """
         from .data import NSMC_HUB_ID, load_nsmc
 
-        if self.profile != "offline" and hub_has(NSMC_HUB_ID, "dataset"):
-            self._announce("nsmc", tr(f"data set {NSMC_HUB_ID} (its Parquet conversion): from {endpoint_name()}",
-                                      f"데이터셋 {NSMC_HUB_ID} (Parquet 변환본): {endpoint_name()}에서 가져옵니다"))
+        if self.profile != "offline" and hub.hub_has(NSMC_HUB_ID, "dataset"):
+            self._announce("nsmc", tr(f"data set {NSMC_HUB_ID} (its Parquet conversion): from {hub.endpoint_name()}",
+                                      f"데이터셋 {NSMC_HUB_ID} (Parquet 변환본): {hub.endpoint_name()}에서 가져옵니다"))
             return load_nsmc("hub")
-        if self.profile == "offline" or not hub_reachable():
+        if self.profile == "offline" or not hub.hub_reachable():
             self._announce("nsmc", tr("offline stand-in for the NSMC data set: 2,000 real Naver movie reviews "
                                       "(vendored sample; 1,200 train / 400 validation / 400 test)",
                                       "NSMC 데이터셋 대신 쓰는 오프라인 대체 데이터: 실제 네이버 영화 리뷰 2,000개 "
                                       "(과정에 함께 넣어 둔 샘플; 훈련 1,200개 / 검증 400개 / 평가 400개)"))
         else:
-            self._announce("nsmc", tr(f"data set NSMC: {endpoint_name()} does not serve {NSMC_HUB_ID}; the vendored "
+            self._announce("nsmc", tr(f"data set NSMC: {hub.endpoint_name()} does not serve {NSMC_HUB_ID}; the vendored "
                                       "sample of 2,000 real reviews instead (1,200 train / 400 validation / 400 test)",
-                                      f"데이터셋 NSMC: {endpoint_name()}에 {NSMC_HUB_ID}가 없어서, 과정에 함께 넣어 둔 "
+                                      f"데이터셋 NSMC: {hub.endpoint_name()}에 {NSMC_HUB_ID}가 없어서, 과정에 함께 넣어 둔 "
                                       "실제 리뷰 2,000개 샘플을 대신 씁니다 (훈련 1,200개 / 검증 400개 / 평가 400개)"))
         return load_nsmc("offline")
 
