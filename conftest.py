@@ -60,8 +60,8 @@ class SolvedNotebook(IPyNbFile):
     def collect(self):
         from pathlib import Path
 
-        from tilnlp.notebooks import read
-        from tilnlp.runner import with_solutions
+        from tilnlp.publishing.notebooks import read
+        from tilnlp.publishing.runner import with_solutions
 
         path = Path(str(self.fspath))
         solved = {c.id: c.source for c in with_solutions(read(path), path).cells}
@@ -82,7 +82,7 @@ class KoreanOutput(pytest.Item):
 
     The course's English is every phrase of the tilnlp package's strings and of the notebook's code
     strings (those the translation does not keep as they are); model output and data print as they
-    are, and are not the course's (see ``tilnlp.translation.english_left``).  Standard error is
+    are, and are not the course's (see ``tilnlp.publishing.translation.english_left``).  Standard error is
     the libraries' (transformers' loading reports), not the course's."""
 
     def __init__(self, *, cells, **kwargs):
@@ -92,8 +92,8 @@ class KoreanOutput(pytest.Item):
     def runtest(self):
         import json
 
-        from tilnlp import translation
         from tilnlp.paths import notebooks_dir
+        from tilnlp.publishing import translation
 
         texts = []
         for item in self.cells:
@@ -124,7 +124,7 @@ class CheckedOutput(pytest.Item):
         self.cell, self.executed = cell, executed
 
     def runtest(self):
-        from tilnlp.notebooks import comparable_outputs
+        from tilnlp.publishing.notebooks import comparable_outputs
 
         assert comparable_outputs(self.executed.outputs) == comparable_outputs(self.cell.outputs), \
             f"checked cell {self.cell.id}: the run printed something else than the notebook expects"
@@ -141,7 +141,7 @@ class ExecutedNotebook(pytest.File):
         self.executed_copy = executed
 
     def collect(self):
-        from tilnlp import notebooks as nbs
+        from tilnlp.publishing import notebooks as nbs
 
         ran = {c.id: c for c in nbs.read(self.executed_copy).cells}
         for i, cell in enumerate(nbs.read(self.path).cells):
@@ -156,7 +156,7 @@ def fresh_run(path):
     model and data set offline (under ``--profile offline``, or ``auto`` with no hub – CI's plain
     ``tilnlp run``), at CI sizes, from these very sources (same fingerprint); else None."""
     from tilnlp.paths import build_dir
-    from tilnlp.record import fingerprint, read_record
+    from tilnlp.publishing.record import fingerprint, read_record
 
     folder = build_dir("executed") / ("ko" if path.parent.name == "ko" else "")
     entry = read_record(folder).get(path.stem, {})
@@ -167,7 +167,7 @@ def fresh_run(path):
 
 
 def pytest_collect_file(file_path, parent):
-    from tilnlp.notebooks import is_course_notebook
+    from tilnlp.publishing.notebooks import is_course_notebook
 
     if not is_course_notebook(file_path):
         return None

@@ -89,8 +89,8 @@ def notebook_params(pairs: list[str]) -> dict:
 
     Read and checked against the notebook's ``parameters`` cell (name and type) as ``tilnlp run -p`` does.
     """
-    from tilnlp import notebooks as nbs
     from tilnlp.errors import UserError
+    from tilnlp.publishing import notebooks as nbs
 
     try:
         return nbs.check_parameters(nbs.read(NOTEBOOK), NOTEBOOK, nbs.parse_params(pairs))
@@ -117,7 +117,7 @@ def runs(opts: dict) -> list[tuple[str, int, dict]]:
 
 def run_notebook(params: dict, folder: Path) -> dict:
     """Execute notebook 09 with ``params`` in a fresh kernel; return the metrics it wrote."""
-    from tilnlp import runner
+    from tilnlp.publishing import runner
 
     metrics = folder / "metrics.json"
     [result] = runner.run([NOTEBOOK], folder, {NOTEBOOK.stem: {**params, "metrics_path": str(metrics)}},

@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    from tilnlp.mirror import folder_files
+    from tilnlp.classroom.mirror import folder_files
 
     return {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in folder_files(folder).items()}
 
@@ -126,8 +126,8 @@ def one_round(n: int, endpoint: str, expected: dict[str, str], olah_pid: int, ti
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    from tilnlp import mirror
-    from tilnlp.models import encoder_dir
+    from tilnlp.classroom import mirror
+    from tilnlp.sourcing.models import encoder_dir
 
     folder = args.folder or encoder_dir()
     expected = digests(folder)

@@ -66,7 +66,7 @@ VARIANTS = {
 
 def recipe(notebook: Path = NOTEBOOK) -> dict:
     """Notebook 09's CPU recipe: TrainingArguments' literal settings and the few others the sweep needs."""
-    from tilnlp import notebooks as nbs
+    from tilnlp.publishing import notebooks as nbs
 
     nb = nbs.read(notebook)
     params = nbs.parameters(nb)

@@ -1,6 +1,6 @@
 """Choose the offline sentiment stand-in's recipe on validation reviews – never on the data it is reported on.
 
-The stand-in (``tilnlp/standins/sentiment.py``) is reported on gensim's 200 Pang & Lee sentences
+The stand-in (``tilnlp/sourcing/standins/sentiment.py``) is reported on gensim's 200 Pang & Lee sentences
 and on the 1,000 IMDb test reviews.  Neither may choose it.  So each candidate recipe is trained
 on the 1,000 IMDb *training* reviews minus a held-out part, and scored on that held-out part:
 
@@ -25,7 +25,7 @@ import platform
 import sys
 import time
 
-from tilnlp.standins.sentiment import RECIPE, Recipe
+from tilnlp.sourcing.standins.sentiment import RECIPE, Recipe
 
 CANDIDATES = {
     "pieces": Recipe(piece_tokens=48, end_tokens=0, epochs=2),  # the first stand-in's recipe
@@ -39,7 +39,7 @@ def evaluate(name: str, recipe: Recipe, holdout_seed: int, n_holdout: int) -> di
     from tilnlp.data import clean_review, load_imdb
     from tilnlp.evaluation import accuracy_with_ci
     from tilnlp.seeding import deterministic
-    from tilnlp.standins import sentiment
+    from tilnlp.sourcing.standins import sentiment
     from tilnlp.text import split_sentences
 
     split = load_imdb()["train"].train_test_split(test_size=n_holdout, seed=holdout_seed)

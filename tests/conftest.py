@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def tilnlp(*args, env=None, cwd=ROOT, timeout=600):
     """Run ``tilnlp ARGS`` as a user would (a fresh process); returns the CompletedProcess."""
-    return subprocess.run([sys.executable, "-m", "tilnlp.cli", *map(str, args)], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "tilnlp", *map(str, args)], cwd=cwd,
                           env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout)
 
 

@@ -86,7 +86,7 @@ def _wordpiece_tokenizer(folder: Path):
     """The bert-base-uncased WordPiece tokenizer (from the packaged MiniLM encoder), saved into ``folder``."""
     from transformers import BertTokenizer
 
-    from tilnlp.models import encoder_dir
+    from tilnlp.sourcing.models import encoder_dir
 
     shutil.copyfile(encoder_dir() / "vocab.txt", folder / "vocab.txt")
     tokenizer = BertTokenizer(vocab=str(folder / "vocab.txt"), do_lower_case=True, model_max_length=512)
@@ -101,7 +101,12 @@ def _seeded():
 
 
 def gpt2(folder: Path) -> None:
-    from transformers import GenerationConfig, GPT2Config, GPT2LMHeadModel, GPT2Tokenizer
+    from transformers import (
+        GenerationConfig,
+        GPT2Config,
+        GPT2LMHeadModel,
+        GPT2Tokenizer,
+    )
 
     vocab, merges = _bpe(["<|endoftext|>"])
     tokenizer = GPT2Tokenizer(vocab=vocab, merges=merges, model_max_length=1024)
@@ -193,7 +198,7 @@ def build_imdb(root: Path) -> Path:
 
 def build_mirror(mirror: Path, work: Path) -> Path:
     """A complete olah mirror of the fixtures: the four models and imdb (as ``imdb`` and ``stanfordnlp/imdb``)."""
-    from tilnlp import mirror as mirrors
+    from tilnlp.classroom import mirror as mirrors
     from tilnlp.data import IMDB_REPO_IDS
 
     for real_id, folder in build_models(work / "models").items():

@@ -39,7 +39,7 @@ def test_majority_baseline_breaks_ties_the_same_way_every_time():
 
 def test_notebook_08_builds_the_same_tfidf_pipeline():
     """Notebook 08 writes the pipeline out; tilnlp.baselines.tfidf_logreg() must stay the same pipeline."""
-    from tilnlp import notebooks as nbs
+    from tilnlp.publishing import notebooks as nbs
 
     [cell] = [c for c in nbs.read(nbs.find("08")).cells if c.get("id") == "6c1e8a4d"]
     namespace = {}

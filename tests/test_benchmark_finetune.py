@@ -1,9 +1,9 @@
 """benchmarks/finetune_recipes.py: which runs of notebook 09 it asks for, and how it compares them (no training here)."""
 
 import pytest
-from conftest import benchmark
 
-from tilnlp import notebooks as nbs
+from conftest import benchmark
+from tilnlp.publishing import notebooks as nbs
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import tilnlp
 
-from tilnlp import notebooks as nbs
+from conftest import tilnlp
+from tilnlp.publishing import notebooks as nbs
 
 pytestmark = pytest.mark.slow
 BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from conftest import assert_one_clear_error, tilnlp
-from tilnlp import cache
+from tilnlp.sourcing import cache
 
 
 @pytest.fixture
@@ -469,7 +469,7 @@ def test_doctor_names_the_damaged_file_and_the_command_that_repairs_it(tmp_cache
 @pytest.mark.slow
 def test_a_truncated_sentiment_standin_is_named_by_doctor_and_repaired_by_an_import(tmp_path, monkeypatch):
     """The fault a teacher met: a half-copied model.safetensors stayed 'ready' and every notebook failed."""
-    from tilnlp.standins import sentiment
+    from tilnlp.sourcing.standins import sentiment
 
     sentiment.ensure()  # built once per test session (a few minutes the first time)
     archive = tmp_path / "tilnlp-cache.tar"

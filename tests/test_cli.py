@@ -7,9 +7,9 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT, assert_one_clear_error, tilnlp
 
-from tilnlp.models import MODELS, offline_path
+from conftest import ROOT, assert_one_clear_error, tilnlp
+from tilnlp.sourcing.models import MODELS, offline_path
 
 
 def _notebook(path, *sources):
@@ -25,7 +25,7 @@ def _notebook(path, *sources):
 
 
 def test_help_imports_neither_torch_nor_transformers():
-    code = "import sys, tilnlp.cli; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
+    code = "import sys, tilnlp.publishing.cli; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     proc = tilnlp("--help")
@@ -125,8 +125,8 @@ def test_failing_notebook_keeps_partial_copy_and_names_the_cell(tmp_path):
 
 
 def test_a_user_error_is_one_line_and_exit_2(monkeypatch, capsys):
-    from tilnlp import cli
     from tilnlp.errors import UserError
+    from tilnlp.publishing import cli
 
     def broken(args):
         raise UserError("the thing you asked for is not there")
@@ -138,7 +138,7 @@ def test_a_user_error_is_one_line_and_exit_2(monkeypatch, capsys):
 
 def test_an_internal_bug_keeps_its_traceback(monkeypatch):
     """A KeyError inside the package is a bug, not a user error: it is not turned into one line."""
-    from tilnlp import cli
+    from tilnlp.publishing import cli
 
     monkeypatch.setitem(cli.COMMANDS, "list", lambda args: {}["missing"])
     with pytest.raises(KeyError, match="missing"):
@@ -154,7 +154,7 @@ def test_keep_going_is_the_default_and_not_a_flag():
 def test_kernels_get_the_run_settings_and_the_runner_keeps_its_own(tmp_path, monkeypatch):
     import nbformat
 
-    from tilnlp import runner
+    from tilnlp.publishing import runner
 
     monkeypatch.delenv("TILNLP_STRICT_EXERCISES", raising=False)
     monkeypatch.setenv("TILNLP_PROFILE", "auto")
@@ -175,7 +175,7 @@ def test_kernels_get_the_run_settings_and_the_runner_keeps_its_own(tmp_path, mon
 
 HOLD = """import sys, time
 from pathlib import Path
-from tilnlp.runner import claim
+from tilnlp.publishing.runner import claim
 with claim(Path(sys.argv[1])):
     print("holding", flush=True)
     time.sleep(60)
@@ -203,7 +203,7 @@ def test_two_runs_into_the_same_folder_at_once_the_second_refuses(tmp_path):
                      f"while not pathlib.Path({str(go)!r}).exists():\n    time.sleep(0.1)",
                      "print('first run done')")
     out = tmp_path / "out"
-    first = subprocess.Popen([sys.executable, "-m", "tilnlp.cli", "run", str(path), "--out", str(out)], cwd=ROOT,
+    first = subprocess.Popen([sys.executable, "-m", "tilnlp", "run", str(path), "--out", str(out)], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.time() + 120
@@ -251,7 +251,7 @@ def test_papermill_warnings_about_parameters_it_cannot_read_are_dropped(caplog):
     "unknown"; the runner checks the names itself, so those two warnings go, and no other."""
     import logging
 
-    from tilnlp import runner
+    from tilnlp.publishing import runner
 
     runner._quiet_papermill_parameter_warnings()
     with caplog.at_level(logging.WARNING):

@@ -2,8 +2,16 @@ from collections import Counter
 
 import pytest
 
-from tilnlp.data import (IMDB_SAMPLE, DataError, clean_review, gensim_lines, lee_articles, load_imdb,
-                         load_pang_lee, read_labelled_csv)
+from tilnlp.data import (
+    IMDB_SAMPLE,
+    DataError,
+    clean_review,
+    gensim_lines,
+    lee_articles,
+    load_imdb,
+    load_pang_lee,
+    read_labelled_csv,
+)
 
 
 def test_offline_imdb_has_the_hub_layout():

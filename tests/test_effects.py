@@ -3,10 +3,10 @@ import re
 
 import pytest
 
-from tilnlp import hub, models
-from tilnlp import notebooks as nbs
-from tilnlp.models import Course
-from tilnlp.standins.effects import EFFECTS, effect
+from tilnlp.publishing import notebooks as nbs
+from tilnlp.sourcing import hub, models
+from tilnlp.sourcing.models import Course
+from tilnlp.sourcing.standins.effects import EFFECTS, effect
 
 CALL = re.compile(r"""course\.offline_note\(\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']\s*\)""")
 

@@ -4,8 +4,8 @@ import pytest
 from tilnlp import env
 from tilnlp.errors import UserError
 from tilnlp.exercises import strict
-from tilnlp.hub import hub_offline_requested
 from tilnlp.presets import PresetError, active_preset
+from tilnlp.sourcing.hub import hub_offline_requested
 
 
 @pytest.mark.parametrize("value, on", [("1", True), ("true", True), ("TRUE", True), (" Yes ", True), ("on", True),

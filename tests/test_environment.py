@@ -1,9 +1,9 @@
 """environment.yml, constraints.txt, pyproject.toml and the README stay in step."""
 import re
+
 import tomllib
 
 from conftest import ROOT
-
 
 
 def _name(requirement: str) -> str:
@@ -71,7 +71,7 @@ def test_ci_runs_exactly_the_readme_commands():
 
 
 def test_readme_lists_every_notebook():
-    from tilnlp.notebooks import course_notebooks
+    from tilnlp.publishing.notebooks import course_notebooks
 
     readme = (ROOT / "README.md").read_text()
     for path in course_notebooks():

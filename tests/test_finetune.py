@@ -8,7 +8,7 @@ import torch
 
 from tilnlp import finetune as ft
 from tilnlp.data import load_imdb
-from tilnlp.models import encoder_dir
+from tilnlp.sourcing.models import encoder_dir
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +208,7 @@ def test_every_trainer_of_the_cpu_recipe_in_notebook_09_takes_its_optimizer_and_
     and the small-data runs must all train by the same recipe: each Trainer after section 1 is given both."""
     import ast
 
-    from tilnlp import notebooks as nbs
+    from tilnlp.publishing import notebooks as nbs
 
     nb = nbs.read(nbs.find("09"))
     recipe_cells = [c for c in nb.cells if c.cell_type == "code"]

@@ -3,9 +3,9 @@ and every link to it from an English or a Korean notebook resolves (the Korean o
 import re
 
 import pytest
-from conftest import ROOT
 
-from tilnlp import notebooks as nbs
+from conftest import ROOT
+from tilnlp.publishing import notebooks as nbs
 
 GLOSSARY = ROOT / "GLOSSARY.md"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -112,7 +112,7 @@ def test_the_first_notebook_links_the_glossary_in_both_languages():
 
 
 def test_korean_links_go_to_the_korean_anchor_of_the_same_entry():
-    from tilnlp.translation import glossary_anchors
+    from tilnlp.publishing.translation import glossary_anchors
 
     mapping = glossary_anchors()
     for ids, _, korean_anchor, *_ in entries():

@@ -20,12 +20,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_clear_error, hub_env, tilnlp
 from hub_fixtures import MODEL_IDS
 
-from tilnlp import hub, mirror
+from conftest import assert_one_clear_error, hub_env, tilnlp
+from tilnlp.classroom import mirror
 from tilnlp.data import IMDB_HUB_ID
-from tilnlp.notebooks import course_notebooks
+from tilnlp.publishing.notebooks import course_notebooks
+from tilnlp.sourcing import hub
 
 pytestmark = pytest.mark.slow
 

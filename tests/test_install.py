@@ -21,9 +21,11 @@ import pytest
 import tomllib
 
 from conftest import ROOT, assert_one_clear_error, tilnlp
-from tilnlp import coursefiles, locks, paths
+from tilnlp import paths
 from tilnlp.errors import UserError
-from tilnlp.firstcell import INSTALL, REPO_URL, SNIPPET, WHEEL
+from tilnlp.publishing import coursefiles
+from tilnlp.publishing.firstcell import INSTALL, REPO_URL, SNIPPET, WHEEL
+from tilnlp.sourcing import locks
 
 SKIP = {".git", ".venv", "build", "dist", ".cache", ".ruff_cache", "tmp_trainer", "__pycache__", ".ipynb_checkpoints"}
 
@@ -134,7 +136,7 @@ raise SystemExit(1 if bad else 0)
 
 
 def _course_cache() -> Path:
-    from tilnlp.cache import cache_dir
+    from tilnlp.sourcing.cache import cache_dir
 
     return cache_dir()
 
@@ -152,7 +154,7 @@ def test_packaged_course_is_read_only_and_build_goes_to_the_current_folder(tmp_p
     assert paths.project_root() == fake and paths.notebooks_dir() == fake / "notebooks"
     assert paths.build_dir("executed") == elsewhere / "build" / "executed"
     assert paths.is_packaged(fake / "notebooks" / "01.ipynb") and not paths.is_packaged(elsewhere)
-    from tilnlp.runner import kernel_cwd
+    from tilnlp.publishing.runner import kernel_cwd
 
     assert kernel_cwd(fake / "notebooks" / "01.ipynb", elsewhere / "out") == elsewhere / "out"
     assert kernel_cwd(elsewhere / "01.ipynb", elsewhere / "out") == elsewhere
@@ -263,7 +265,7 @@ def locking(fd, mode, n):
         raise PermissionError(13, "Permission denied") from exc
 msvcrt.locking = locking
 sys.modules["msvcrt"] = msvcrt
-from tilnlp import locks
+from tilnlp.sourcing import locks
 locks._lock = locks._lock_windows
 '''
 

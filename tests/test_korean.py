@@ -71,7 +71,7 @@ def test_the_hub_path_reads_a_local_copy_of_the_hub_layout(tmp_path):
 
 
 def test_the_course_announces_the_offline_nsmc(capsys):
-    from tilnlp.models import Course
+    from tilnlp.sourcing.models import Course
 
     nsmc = Course("offline").nsmc()
     assert nsmc["test"].num_rows == 400
@@ -112,7 +112,7 @@ def test_the_english_bert_vocabulary_cannot_spell_a_missing_final_consonant():
     """The issue's measurement, on the course's offline encoder (bert-base-uncased's vocabulary)."""
     from transformers import AutoTokenizer
 
-    from tilnlp.models import encoder_dir
+    from tilnlp.sourcing.models import encoder_dir
 
     bert = AutoTokenizer.from_pretrained(encoder_dir())
     assert not any(korean.syllables(w) for w in bert.get_vocab())
@@ -168,7 +168,7 @@ def test_notebook_10_runs_without_kiwipiepy(tmp_path):
 
 def test_a_hub_without_nsmc_or_klue_falls_back_in_one_line(monkeypatch, capsys):
     """NSMC and klue/bert-base are notebook 10's extras: a hub (or classroom mirror) without them is no error."""
-    from tilnlp import hub, models
+    from tilnlp.sourcing import hub, models
 
     monkeypatch.setattr(hub, "hub_has", lambda repo_id, repo_type="model": False)
     monkeypatch.setattr(hub, "hub_reachable", lambda timeout=1.0: True)   # it answers, without them
@@ -183,7 +183,7 @@ def test_a_hub_without_nsmc_or_klue_falls_back_in_one_line(monkeypatch, capsys):
 
 
 def test_a_hub_with_klue_gives_klue(monkeypatch, capsys):
-    from tilnlp import hub, models
+    from tilnlp.sourcing import hub, models
 
     monkeypatch.setattr(hub, "hub_has", lambda repo_id, repo_type="model": repo_id == korean.KOREAN_ENCODER)
     monkeypatch.delenv("HF_ENDPOINT", raising=False)
@@ -192,7 +192,7 @@ def test_a_hub_with_klue_gives_klue(monkeypatch, capsys):
 
 
 def test_under_auto_without_a_hub_nsmc_is_the_offline_stand_in(monkeypatch, capsys):
-    from tilnlp import hub, models
+    from tilnlp.sourcing import hub, models
 
     monkeypatch.setattr(hub, "hub_reachable", lambda timeout=1.0: False)
     monkeypatch.setattr(hub, "hub_has", lambda repo_id, repo_type="model": False)

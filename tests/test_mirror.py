@@ -13,10 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, assert_one_clear_error, hub_env, tilnlp
 
-from tilnlp import cache, doctor, fetch, hub, mirror, models
-from tilnlp.models import ProfileError, choose_source
+from conftest import ROOT, assert_one_clear_error, hub_env, tilnlp
+from tilnlp.classroom import mirror
+from tilnlp.publishing import doctor
+from tilnlp.sourcing import cache, fetch, hub, models
+from tilnlp.sourcing.models import ProfileError, choose_source
 
 SNAPSHOTS = ("from huggingface_hub import snapshot_download; import sys\n"  # ARGS: type id type id ...
              "for repo_type, repo_id in zip(sys.argv[1::2], sys.argv[2::2]):\n"
@@ -282,7 +284,7 @@ def test_mirror_build_from_a_real_hugging_face_cache(served, fixture_mirror, tmp
 @pytest.mark.slow
 def test_mirror_serve_prints_the_line_students_set_and_stops_on_ctrl_c(fixture_mirror):
     port = mirror.free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "tilnlp.cli", "mirror", "serve", "--from", str(fixture_mirror),
+    proc = subprocess.Popen([sys.executable, "-m", "tilnlp", "mirror", "serve", "--from", str(fixture_mirror),
                              "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lines = []
@@ -328,7 +330,7 @@ def test_auto_profile_copies_the_standins_from_the_mirror_instead_of_building(tm
     proc = tilnlp("mirror", "build", "--hf-cache", tmp_path / "no-hf-cache", "--out", out)
     assert proc.returncode == 0, proc.stderr
     assert {repo for _, repo in mirror.served_repos(out)} == {fetch.standin_repo(m.ASSET) for m in modules}
-    code = ("import time; from tilnlp.models import Course\nc = Course('auto'); start = time.perf_counter()\n"
+    code = ("import time; from tilnlp.sourcing.models import Course\nc = Course('auto'); start = time.perf_counter()\n"
             "print([c.model(m) for m in ('gpt2', 'sentiment')]); print(round(time.perf_counter() - start, 1))")
     with mirror.running(out) as url:
         laptop = hub_env(url, tmp_path / "laptop")

@@ -1,10 +1,18 @@
 """The resolver: which model each profile gives, and the line that announces a stand-in."""
 import pytest
 
-from tilnlp import hub, models
 from tilnlp.errors import UserError
-from tilnlp.models import (Course, ProfileError, UnknownModel, choose_source, encoder_dir, lookup, resolve,
-                           resolve_profile)
+from tilnlp.sourcing import hub, models
+from tilnlp.sourcing.models import (
+    Course,
+    ProfileError,
+    UnknownModel,
+    choose_source,
+    encoder_dir,
+    lookup,
+    resolve,
+    resolve_profile,
+)
 
 
 def test_profile_comes_from_argument_then_environment(monkeypatch):

@@ -3,7 +3,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from tilnlp import notebooks as nbs
+from tilnlp.publishing import notebooks as nbs
 
 
 def _nb(*cells):
@@ -205,19 +205,19 @@ def test_core_path_stops_at_going_deeper():
 @pytest.mark.parametrize("path", nbs.course_notebooks() + nbs.course_notebooks(nbs.lang_dir("ko")),
                          ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_every_notebook_starts_with_the_setup_check(path):
-    """The first code cell is tilnlp/firstcell.py's snippet, as it stands there (firstcell.place() puts it)."""
-    from tilnlp import firstcell
+    """The first code cell is tilnlp/publishing/firstcell.py's snippet, as it stands there (firstcell.place() puts it)."""
+    from tilnlp.publishing import firstcell
 
     first = next(c for c in nbs.read(path).cells if c.cell_type == "code")
     assert first.id == firstcell.CELL_ID and first.source == firstcell.SNIPPET, \
-        f"{path.name}: run python -c 'from tilnlp import firstcell, notebooks; firstcell.place(notebooks.course_notebooks())'" \
+        f"{path.name}: run python -c 'from tilnlp.publishing import firstcell, notebooks; firstcell.place(notebooks.course_notebooks())'" \
         " and tilnlp translate"
 
 
 def test_firstcell_place_inserts_once_and_updates(tmp_path):
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    from tilnlp import firstcell
+    from tilnlp.publishing import firstcell
 
     path = tmp_path / "00_x.ipynb"
     nbs.write(new_notebook(cells=[new_markdown_cell("# x"), new_code_cell("x = 1")]), path)

@@ -4,8 +4,8 @@ import torch
 
 from tilnlp import pretraining as pt
 from tilnlp.data import lee_articles
+from tilnlp.sourcing.models import encoder_dir
 from tilnlp.text import split_sentences, token_blocks
-from tilnlp.models import encoder_dir
 
 
 @pytest.fixture(scope="module")

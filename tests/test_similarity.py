@@ -65,7 +65,7 @@ def encoder():
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    from tilnlp.models import encoder_dir
+    from tilnlp.sourcing.models import encoder_dir
 
     torch.manual_seed(0)
     path = encoder_dir()

@@ -6,12 +6,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from conftest import tilnlp
 
-from tilnlp import record
-from tilnlp.site import export
-from tilnlp.notebooks import NotebookError
-from tilnlp.runner import Result
+from conftest import tilnlp
+from tilnlp.publishing import record
+from tilnlp.publishing.notebooks import NotebookError
+from tilnlp.publishing.runner import Result
+from tilnlp.publishing.site import export
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 NETWORK = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""", re.I)

@@ -13,14 +13,14 @@ import sys
 from pathlib import Path
 
 import nbformat
-import pytest
 import nbformat.v4
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
-from conftest import ROOT, tilnlp
 
-from tilnlp import notebooks as nbs
+from conftest import ROOT, tilnlp
 from tilnlp.exercises import read_solutions
-from tilnlp.runner import ANSWER_LINE, with_solutions
+from tilnlp.publishing import notebooks as nbs
+from tilnlp.publishing.runner import ANSWER_LINE, with_solutions
 
 SOLUTIONS = ROOT / "notebooks" / "solutions"
 CORRECT = re.compile(r"^Exercise (\d+): correct\.$", re.M)

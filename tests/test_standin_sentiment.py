@@ -11,9 +11,9 @@ import pytest
 import torch
 from transformers import AutoTokenizer, BertForSequenceClassification, pipeline
 
-from tilnlp.cache import build_info
 from tilnlp.data import load_imdb
-from tilnlp.standins import sentiment
+from tilnlp.sourcing.cache import build_info
+from tilnlp.sourcing.standins import sentiment
 
 pytestmark = pytest.mark.slow  # builds the stand-in on first use
 
@@ -84,7 +84,6 @@ def test_reported_accuracy_meets_the_targets_on_data_it_never_saw(info):
 def test_recorded_pang_lee_accuracy_is_what_the_pipeline_gives(model_dir, info):
     from tilnlp.data import load_pang_lee
     from tilnlp.evaluation import accuracy_with_ci
-
     from tilnlp.seeding import deterministic
 
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
@@ -103,7 +102,7 @@ def test_trained_on_the_imdb_train_split_only(info):
 
 
 def test_training_examples_are_review_openings_closings_and_ends():
-    from tilnlp.models import encoder_dir
+    from tilnlp.sourcing.models import encoder_dir
 
     tokenizer = AutoTokenizer.from_pretrained(encoder_dir())
     review = "It starts slowly. " * 30 + "In the end I loved it.<br /><br />Nine out of ten."

@@ -10,9 +10,9 @@ import subprocess
 import pytest
 import torch
 
-from tilnlp import cache
-from tilnlp.models import encoder_dir
-from tilnlp.standins import smollm2
+from tilnlp.sourcing import cache
+from tilnlp.sourcing.models import encoder_dir
+from tilnlp.sourcing.standins import smollm2
 
 PROMPT = "The Invisible Dragon barked"
 
@@ -38,7 +38,12 @@ def english_words():
 
 @pytest.mark.slow
 def test_folder_is_an_ordinary_llama_model_with_a_gpt2_style_tokenizer(folder):
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, GPT2Tokenizer
+    from transformers import (
+        AutoConfig,
+        AutoModelForCausalLM,
+        AutoTokenizer,
+        GPT2Tokenizer,
+    )
 
     config = AutoConfig.from_pretrained(folder)
     assert config.model_type == "llama" and config.architectures == ["LlamaForCausalLM"]

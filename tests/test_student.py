@@ -6,10 +6,10 @@ from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from conftest import ROOT, tilnlp
 
-from tilnlp import notebooks as nbs
-from tilnlp import student
+from conftest import ROOT, tilnlp
+from tilnlp.publishing import notebooks as nbs
+from tilnlp.publishing import student
 
 
 def _notebook(dirty: bool):

@@ -4,15 +4,15 @@ import ast
 import json
 import re
 import shutil
+from pathlib import Path
 
 import nbformat
 import nbformat.v4
 import pytest
-from conftest import ROOT
-from pathlib import Path
 
-from tilnlp import notebooks as nbs
-from tilnlp import translation as tr
+from conftest import ROOT
+from tilnlp.publishing import notebooks as nbs
+from tilnlp.publishing import translation as tr
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 COURSE = nbs.course_notebooks()

@@ -1,4 +1,4 @@
-"""Exercises with checked answers.
+"""Exercises with checked answers: a verdict and a hint for the learner, the solutions for the test runs.
 
 In a notebook an exercise is a markdown cell with the task, then a code cell tagged
 ``exercise`` that sets ``answer_N`` and calls ``check``::

@@ -88,7 +88,7 @@ def korean_encoder(course) -> str:
     serves it (or the Hugging Face cache holds it), else the course's encoder for ``bert-base-uncased``
     (offline: all-MiniLM-L6-v2, English vocabulary).  It is notebook 10's extra, not a model of the
     study notes, so a hub that lacks it (a classroom mirror) means the course's encoder, said in one line."""
-    from . import hub
+    from .sourcing import hub
 
     if course.profile != "offline":
         if hub.in_hf_cache(KOREAN_ENCODER) or hub.hub_has(KOREAN_ENCODER):

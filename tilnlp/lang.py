@@ -23,6 +23,6 @@ def tr(en: str, ko: str) -> str:
     """The message in the language of the notebook being run: ``ko`` in the Korean edition, else ``en``.
 
     Every sentence the course itself prints or draws goes through here (the notebooks' own printed
-    strings are translated by the Korean edition's string table instead, see :mod:`tilnlp.translation`).
+    strings are translated by the Korean edition's string table instead, see :mod:`tilnlp.publishing.translation`).
     """
     return ko if current() == "ko" else en

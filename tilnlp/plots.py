@@ -1,4 +1,4 @@
-"""Plots the notebooks share.
+"""Plots the notebooks share: heatmaps, scatter plots, bars, confusion matrices and training curves, labelled in the notebook's language.
 
 Each function draws on ``ax`` when given (else on a new figure) and returns the Axes, so a
 notebook can add a title, lines or labels afterwards.  The course style comes from

@@ -8,12 +8,12 @@ import sys
 import warnings
 from pathlib import Path
 
-from .cache import tidy
 from .device import device
 from .lang import tr
-from .models import Course
 from .presets import active_preset
 from .seeding import seed_everything
+from .sourcing.cache import tidy
+from .sourcing.models import Course
 
 STYLE = Path(__file__).with_name("tilnlp.mplstyle")
 
@@ -79,7 +79,7 @@ def use_style() -> None:
 def setup(seed: int = 42, profile: str | None = None, quiet: bool = False) -> Course:
     """Seed everything, apply the plot style, silence known noise, print versions.
 
-    Returns a :class:`~tilnlp.models.Course`, whose ``model(name)`` and ``imdb()`` resolve
+    Returns a :class:`~tilnlp.sourcing.models.Course`, whose ``model(name)`` and ``imdb()`` resolve
     the real hub ids or the offline stand-ins for the chosen profile.
     """
     quiet_known_warnings()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..paths import build_dir
 from . import notebooks as nbs
 from . import runner, translation
-from .paths import build_dir
 
 
 def _bless(paths: list[Path], out: Path, echo) -> list[Path]:

@@ -1,6 +1,6 @@
 """A laptop's side of the classroom mirror: a stand-in copied from the hub endpoint instead of built here.
 
-A teacher's mirror (:mod:`tilnlp.mirror`, ``tilnlp mirror serve``) serves every built stand-in as
+A teacher's mirror (:mod:`tilnlp.classroom.mirror`, ``tilnlp mirror serve``) serves every built stand-in as
 the repository ``tilnlp/<asset>``.  Under the auto profile, a stand-in missing from the course
 cache is copied from there when the endpoint (``HF_ENDPOINT``) serves it, in seconds, rather than
 built for minutes; a download that breaks off leaves nothing behind, and the stand-in is built here.

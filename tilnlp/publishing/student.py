@@ -8,8 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from ..paths import make_folder, project_root
 from . import notebooks as nbs
-from .paths import make_folder, project_root
 from .site import GLOSSARY
 
 

@@ -32,7 +32,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from ..errors import UserError
+from ...errors import UserError
 
 ASSET = "smollm2-135m-instruct-v1"  # folder name in the course cache; bump when the recipe changes
 SOURCE_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
@@ -98,7 +98,13 @@ def load_gguf(path: Path):
     ``GPT2Tokenizer`` – the byte-level BPE class GPT-2 uses – over the same vocabulary.
     """
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer, GPT2Tokenizer, LlamaConfig, LlamaForCausalLM
+    from transformers import (
+        AutoModelForCausalLM,
+        AutoTokenizer,
+        GPT2Tokenizer,
+        LlamaConfig,
+        LlamaForCausalLM,
+    )
 
     read = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name, dtype=torch.float32)
     settings = {k: v for k, v in read.config.to_dict().items() if k not in ("quantization_config", "_name_or_path")}
@@ -147,14 +153,14 @@ def bits_per_character(model, tokenizer, texts: list[str], max_tokens: int = BPC
 
 def review_texts(n: int = BPC_REVIEWS) -> list[str]:
     """The first ``n`` vendored IMDb test reviews (no course model trains on them), line breaks cleaned."""
-    from ..data import clean_review, load_imdb
+    from ...data import clean_review, load_imdb
 
     return [clean_review(t) for t in load_imdb()["test"]["text"][:n]]
 
 
 def build(folder: Path) -> dict:
     """Convert the GGUF file into a model folder in ``folder``; return the facts for ``BUILD_INFO.json``."""
-    from ..seeding import deterministic
+    from ...seeding import deterministic
 
     print(f"[tilnlp] building the offline gpt2 stand-in from {SOURCE_ID} (once; about half a minute)", flush=True)
     start = time.perf_counter()

@@ -5,12 +5,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..classroom.mirror import DEFAULT_PORT
+from ..errors import UserError
+from ..paths import build_dir, editable_sources
+from ..presets import PRESETS
+from ..sourcing.models import PROFILES
 from . import notebooks as nbs
-from .errors import UserError
-from .mirror import DEFAULT_PORT
-from .models import PROFILES
-from .paths import build_dir, editable_sources
-from .presets import PRESETS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -113,10 +113,16 @@ def _selected(names: list[str], lang: str = "en") -> list[Path]:
 
 
 def cmd_run(args) -> int:
-    from . import cache, record, runner, site
-    from .hub import endpoint_answers, endpoint_name, hub_endpoint, hub_reachable
-    from .models import resolve_profile, sources
-    from .presets import active_preset
+    from ..presets import active_preset
+    from ..sourcing import cache
+    from ..sourcing.hub import (
+        endpoint_answers,
+        endpoint_name,
+        hub_endpoint,
+        hub_reachable,
+    )
+    from ..sourcing.models import resolve_profile, sources
+    from . import record, runner, site
 
     paths = _selected(args.notebooks, args.lang)
     given = nbs.parse_params(args.param)
@@ -132,7 +138,7 @@ def cmd_run(args) -> int:
     preset = args.preset or active_preset()
     profile = resolve_profile(args.profile)
     if profile == "hub" and not _any_hub_cache():
-        from .models import choose_source
+        from ..sourcing.models import choose_source
 
         choose_source("hub", cached=False)  # raises a ProfileError when the hub does not answer
     hub_at_start = profile != "offline" and hub_reachable()
@@ -157,8 +163,8 @@ def cmd_run(args) -> int:
 
 
 def _any_hub_cache() -> bool:
-    from .hub import in_hf_cache
-    from .models import MODELS
+    from ..sourcing.hub import in_hf_cache
+    from ..sourcing.models import MODELS
 
     return any(in_hf_cache(m.real_id) for m in MODELS.values())
 
@@ -190,7 +196,7 @@ def cmd_prefetch(args) -> int:
 
 
 def cmd_cache(args) -> int:
-    from . import cache
+    from ..sourcing import cache
 
     if args.action == "export":
         names = cache.export(args.file, args.assets)
@@ -245,7 +251,7 @@ def cmd_student(args) -> int:
 
 
 def cmd_mirror(args) -> int:
-    from . import mirror
+    from ..classroom import mirror
 
     if args.action == "serve":
         return mirror.serve(args.src or build_dir("mirror"), host=args.host, port=args.port)

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
-from .paths import notebooks_dir, project_root  # noqa: F401  (project_root: used by notebooks)
+from ..errors import UserError
+from ..paths import notebooks_dir, project_root  # noqa: F401  (project_root: used by notebooks)
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 _NAME = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
@@ -77,7 +77,7 @@ def read(path: Path):
 def listing(folder: Path | None = None) -> str:
     """The course's notebooks, one line each: name and description (what ``tilnlp list`` prints) –
     from the Korean edition when the Korean edition asks."""
-    from .lang import current
+    from ..lang import current
 
     if folder is None and current() != "en" and lang_dir(current()).is_dir():
         folder = lang_dir(current())

@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError
-from .paths import MARKER, course_source
+from ..errors import UserError
+from ..paths import MARKER, course_source
 
 LEARNER_FILES = ("notebooks/*.ipynb", "notebooks/ko/*.ipynb", "GLOSSARY.md")
 TEACHER_FILES = ("notebooks/solutions/*.py",)
@@ -91,7 +91,7 @@ def init(folder: Path, force: bool = False, solutions: bool = False) -> Copied:
         tmp.write_bytes(new)
         tmp.replace(dest)  # replaces an existing file on Windows too (os.rename would not)
         result.written.append(rel)
-    from . import __version__
+    from .. import __version__
 
     (folder / MARKER).write_text(json.dumps({"tilnlp": __version__, "solutions": solutions}) + "\n", encoding="utf-8")
     return result

@@ -18,11 +18,11 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UserError
+from ..paths import is_packaged, make_folder
+from ..sourcing.locks import Busy, exclusive
 from . import notebooks as nbs
 from .record import fingerprint
-from .errors import UserError
-from .locks import Busy, exclusive
-from .paths import is_packaged, make_folder
 
 ANSWER_LINE = re.compile(r"^answer_(\d+)\s*=\s*None\b.*$", re.M)
 RUN_LOCK = ".tilnlp-run.lock"  # in the output folder, held while a run writes there
@@ -152,7 +152,7 @@ def solutions_path(path: Path) -> Path:
 def with_solutions(nb, path: Path):
     """``nb`` with its exercise cells solved: each ``answer_N = None`` line replaced by the solutions
     file's wrong answer (which the check must reject) and worked solution (which it must accept)."""
-    from .exercises import read_solutions, solved_source
+    from ..exercises import read_solutions, solved_source
 
     cells = [c for c in nb.cells if c.cell_type == "code" and "exercise" in c.metadata.get("tags", [])]
     if not cells:

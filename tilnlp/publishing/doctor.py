@@ -1,10 +1,10 @@
 """``tilnlp doctor`` and ``tilnlp prefetch``: what is installed, detected and cached."""
 from __future__ import annotations
 
-from . import cache, hub, models
-from .fetch import standin_repo
-from .preamble import versions
-from .presets import active_preset
+from ..preamble import versions
+from ..presets import active_preset
+from ..sourcing import cache, hub, models
+from ..sourcing.fetch import standin_repo
 
 
 def endpoint_line() -> str:

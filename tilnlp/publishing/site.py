@@ -3,7 +3,7 @@
 ``export`` turns a folder of executed notebooks into a static site: one page per notebook
 (nbconvert's lab template, plots as data URIs, no script from the network) with a header
 linking back to ``index.html``, which lists every notebook with its description and run
-(from :mod:`tilnlp.record`).  Links are relative, so the folder opens from disk or can be
+(from :mod:`tilnlp.publishing.record`).  Links are relative, so the folder opens from disk or can be
 hosted as it is; links to the glossary point at its page in the site.
 
 Both languages: executed Korean notebooks in ``<folder>/ko`` (``tilnlp run --lang ko``) become
@@ -20,8 +20,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..paths import make_folder, project_root
 from . import notebooks as nbs
-from .paths import make_folder, project_root
 from .record import read_record
 
 GLOSSARY = "GLOSSARY.md"
@@ -239,7 +239,7 @@ def _copy_font(out: Path) -> bool:
     """
     from fontTools.ttLib import TTFont
 
-    from .plots import hangul_font_path
+    from ..plots import hangul_font_path
 
     source = hangul_font_path()
     if source is None:

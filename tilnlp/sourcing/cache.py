@@ -33,8 +33,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from .errors import UserError
-from .lang import tr
+from ..errors import UserError
+from ..lang import tr
 from .locks import Busy, exclusive, pid_alive
 
 BUILD_INFO = "BUILD_INFO.json"

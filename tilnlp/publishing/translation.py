@@ -46,9 +46,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UserError
+from ..paths import PACKAGE, notebooks_dir, project_root
 from . import notebooks as nbs
-from .errors import UserError
-from .paths import notebooks_dir, project_root
 
 LANG = "ko"
 TODO = "<!-- TODO: translate -->"
@@ -425,7 +425,7 @@ def course_english(english: Path) -> set[tuple[str, ...]]:
 
     blanked = [PrintedString(e.en, '""') for e in read_strings(translation_path(english)) if e.ko is None]
     texts = []
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         texts += _literal_texts(path.read_text(encoding="utf-8"))
     for source in _course_code(english):
         texts += _literal_texts(TransformerManager().transform_cell(translate_code(source, blanked)))

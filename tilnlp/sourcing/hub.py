@@ -14,8 +14,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from . import env
-from .lang import tr
+from .. import env
+from ..lang import tr
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
@@ -138,7 +138,7 @@ def imdb_in_hf_cache(cache_dir=None) -> bool:
     """True when the local Hugging Face cache holds the imdb data set: its card and train and test files."""
     from huggingface_hub import scan_cache_dir
 
-    from .data import IMDB_REPO_IDS
+    from ..data import IMDB_REPO_IDS
 
     try:
         for repo in scan_cache_dir(cache_dir).repos:

@@ -27,8 +27,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..data import ID2LABEL, LABEL2ID, clean_review
-from ..seeding import deterministic
+from ...data import ID2LABEL, LABEL2ID, clean_review
+from ...seeding import deterministic
 
 ASSET = "sentiment-minilm-imdb-v3"  # bump the version whenever RECIPE changes
 SEED = 0
@@ -54,7 +54,7 @@ RECIPE = Recipe(piece_tokens=48, end_tokens=256, epochs=2, learning_rate=1e-4, b
 
 def training_examples(texts, labels, tokenizer, recipe: Recipe) -> list[dict]:
     """``{"input_ids", "labels"}`` examples from labelled reviews, the recipe's way."""
-    from ..text import sentence_blocks
+    from ...text import sentence_blocks
 
     examples = []
     for text, label in zip(texts, labels):
@@ -73,7 +73,7 @@ def fine_tune(model, tokenizer, examples: list[dict], recipe: Recipe, seed: int 
     from datasets import Dataset
     from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
 
-    from ..device import mixed_precision
+    from ...device import mixed_precision
 
     precision = mixed_precision()
     data = Dataset.from_list([{**e, "length": len(e["input_ids"])} for e in examples])
@@ -120,7 +120,7 @@ def pipeline_predictions(model, tokenizer, texts, batch_size: int = 32) -> list[
     """
     from transformers import pipeline
 
-    from ..similarity import length_sorted_batches
+    from ...similarity import length_sorted_batches
 
     texts = list(texts)
     order = [i for batch in length_sorted_batches([len(t) for t in texts], batch_size) for i in batch]
@@ -134,8 +134,8 @@ def pipeline_predictions(model, tokenizer, texts, batch_size: int = 32) -> list[
 
 def accuracy_facts(model, tokenizer) -> dict:
     """Accuracy with a 95 % Wilson interval on the 200 Pang & Lee sentences and the 1,000 IMDb test reviews."""
-    from ..data import load_imdb, load_pang_lee
-    from ..evaluation import accuracy_with_ci
+    from ...data import load_imdb, load_pang_lee
+    from ...evaluation import accuracy_with_ci
 
     facts = {}
     pang_lee = load_pang_lee()
@@ -151,7 +151,7 @@ def build(folder: Path, recipe: Recipe = RECIPE) -> dict:
     """Fine-tune the stand-in on the IMDb training reviews, save it into ``folder``; return the facts."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from ..data import load_imdb
+    from ...data import load_imdb
 
     print("[tilnlp] building the offline sentiment stand-in (once; a few minutes)", flush=True)
     train = load_imdb()["train"]

@@ -8,11 +8,11 @@ Profiles
 ``auto``     (default) per model: the real id when the local HF cache holds it or the hub
              serves it (answering within a second), otherwise the offline stand-in – copied
              from the hub endpoint when it serves a built one (a classroom mirror,
-             ``tilnlp.mirror``), else built here.
+             ``tilnlp.classroom.mirror``), else built here.
 
-"The hub" is ``HF_ENDPOINT`` when set, else https://huggingface.co (:mod:`tilnlp.hub` asks it).
+"The hub" is ``HF_ENDPOINT`` when set, else https://huggingface.co (:mod:`tilnlp.sourcing.hub` asks it).
 From huggingface.co the notebooks get the real id, as any user of the Hub does; through
-``HF_ENDPOINT`` they get the folder of the files the mirror lists for it (:func:`tilnlp.hub.hub_path`).
+``HF_ENDPOINT`` they get the folder of the files the mirror lists for it (:func:`tilnlp.sourcing.hub.hub_path`).
 
 The profile comes from the notebook's ``profile`` parameter, else ``TILNLP_PROFILE``,
 else ``auto``.  Every stand-in is announced in one line naming the real id it replaces.
@@ -23,10 +23,11 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import env, hub
+from .. import env
+from ..errors import UserError
+from ..lang import tr
+from . import hub
 from .fetch import fetch_standin
-from .errors import UserError
-from .lang import tr
 
 PROFILES = ("auto", "hub", "offline")
 
@@ -40,7 +41,7 @@ class Model:
     """A model the notebooks use: its real hub id and how to get it offline."""
 
     real_id: str
-    offline: str  # "encoder" (the packaged MiniLM) or "module:tilnlp.standins.x"
+    offline: str  # "encoder" (the packaged MiniLM) or "module:tilnlp.sourcing.standins.x"
     standin: str  # what the offline stand-in is, for the announcement line
     standin_ko: str  # the same in Korean, for the Korean edition
     aliases: tuple[str, ...] = ()
@@ -48,13 +49,13 @@ class Model:
 
 MODELS = {
     "gpt2": Model(
-        "gpt2", "module:tilnlp.standins.smollm2",
+        "gpt2", "module:tilnlp.sourcing.standins.smollm2",
         "SmolLM2-135M-Instruct (a real pretrained 135 M-parameter language model from Hugging Face, "
         "instruction-tuned, 4-bit weights de-quantised; not OpenAI's GPT-2)",
         "SmolLM2-135M-Instruct (Hugging Face가 사전 학습한 실제 언어 모델, 파라미터 1억 3,500만 개, 지시 튜닝됨, "
         "4비트 가중치를 풀어서 사용; OpenAI의 GPT-2가 아닙니다)"),
     "distilbert/distilbert-base-uncased-finetuned-sst-2-english": Model(
-        "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "module:tilnlp.standins.sentiment",
+        "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "module:tilnlp.sourcing.standins.sentiment",
         "all-MiniLM-L6-v2 fine-tuned here on 1,000 real IMDb reviews (POSITIVE/NEGATIVE)",
         "all-MiniLM-L6-v2를 이 컴퓨터에서 실제 IMDb 리뷰 1,000개로 파인튜닝한 모델 (POSITIVE/NEGATIVE)",
         aliases=("sentiment", "distilbert-base-uncased-finetuned-sst-2-english")),
@@ -150,7 +151,7 @@ def offline_path(model: Model, build: bool = True) -> Path:
 
 
 def standin_from_hub(model: Model) -> Path | None:
-    """``model``'s stand-in copied from the hub endpoint (a classroom mirror, see ``tilnlp.mirror``)
+    """``model``'s stand-in copied from the hub endpoint (a classroom mirror, see ``tilnlp.classroom.mirror``)
     when it is not built here yet and the endpoint serves it; ``None`` otherwise."""
     module = standin_module(model)
     from .cache import is_ready
@@ -189,7 +190,7 @@ def sources(profile: str) -> str:
     The same choice :func:`resolve` and ``Course.imdb`` make, asked for everything at once; under
     ``auto`` with an offline flag set and nothing in the Hugging Face cache it is ``"offline"``.
     """
-    from .data import IMDB_HUB_ID
+    from ..data import IMDB_HUB_ID
 
     if profile in ("offline", "hub"):
         return profile
@@ -244,9 +245,9 @@ class Course:
     def offline_note(self, name: str, topic: str) -> None:
         """Show what the stand-in for ``name`` changes about ``topic`` – only when the stand-in is in use.
 
-        The text comes from :mod:`tilnlp.standins.effects`; with the real model nothing is shown.
+        The text comes from :mod:`tilnlp.sourcing.standins.effects`; with the real model nothing is shown.
         """
-        from .lang import current
+        from ..lang import current
         from .standins.effects import effect
 
         entry = effect("imdb" if name == "imdb" else lookup(name).real_id, topic)
@@ -259,7 +260,7 @@ class Course:
 
     def imdb(self, train_path=None, test_path=None):
         """IMDb as a DatasetDict (``train``/``test``; ``text``/``label``) for this profile."""
-        from .data import IMDB_HUB_ID, load_imdb
+        from ..data import IMDB_HUB_ID, load_imdb
 
         if train_path or test_path:
             self._imdb_source = "csv"
@@ -283,7 +284,7 @@ class Course:
         from the hub when the hub serves it, and otherwise – as always offline – from the vendored sample,
         said in one line (a classroom mirror need not carry it).
         """
-        from .data import NSMC_HUB_ID, load_nsmc
+        from ..data import NSMC_HUB_ID, load_nsmc
 
         if self.profile != "offline" and hub.hub_has(NSMC_HUB_ID, "dataset"):
             self._announce("nsmc", tr(f"data set {NSMC_HUB_ID} (its Parquet conversion): from {hub.endpoint_name()}",

@@ -3,7 +3,7 @@
 Per notebook: its status, seconds, profile, where the models came from (``sources``: offline,
 hub or mixed), preset, whether the solutions were filled in, the error line of a failure and when
 it finished.  ``tilnlp run`` merges every run into it; the
-HTML site (:mod:`tilnlp.site`) reads it back.
+HTML site (:mod:`tilnlp.publishing.site`) reads it back.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+from ..paths import PACKAGE
 from . import notebooks as nbs
 
 RECORD = "run.json"
@@ -22,9 +23,8 @@ def fingerprint(notebook: Path) -> str:
     itself and the course package (code, plot style, data).  Two runs with the same fingerprint ran
     the same thing; the test suite uses it to reuse a fresh ``tilnlp run`` instead of executing again."""
     digest = hashlib.sha256(Path(notebook).read_bytes())
-    package = Path(__file__).resolve().parent
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(package).as_posix().encode())
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

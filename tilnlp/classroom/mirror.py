@@ -20,7 +20,7 @@ answers ``/api/<type>/<id>/revision/main`` and ``/<id>/resolve/<rev>/<file>`` fr
 commit, the bytes in ``.git/lfs/objects/`` – a hard link to the Hugging Face cache's blob where
 the file system allows it, so weights are neither compressed into git nor copied.
 
-olah runs as ``python -m tilnlp.mirror`` (its own command line, plus :class:`EntryNotFound`, which
+olah runs as ``python -m tilnlp.classroom.mirror`` (its own command line, plus :class:`EntryNotFound`, which
 gives a missing file the hub's answer – transformers and datasets depend on it).
 """
 from __future__ import annotations
@@ -41,8 +41,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError
-from .fetch import standin_repo
+from ..errors import UserError
+from ..sourcing.fetch import standin_repo
 
 LFS_MIN_SIZE = 1 << 20  # files this large or larger are stored as LFS objects
 REPO_TYPES = {"model": "models", "dataset": "datasets"}  # hub repo type -> olah's folder
@@ -100,9 +100,9 @@ def hf_cache_sources(cache_dir: Path | None = None) -> list[Source]:
     from huggingface_hub import scan_cache_dir
     from huggingface_hub.errors import CacheNotFound
 
-    from .data import IMDB_REPO_IDS
-    from .hub import imdb_in_hf_cache, in_hf_cache
-    from .models import MODELS
+    from ..data import IMDB_REPO_IDS
+    from ..sourcing.hub import imdb_in_hf_cache, in_hf_cache
+    from ..sourcing.models import MODELS
 
     try:
         repos = {(r.repo_type, r.repo_id): r for r in scan_cache_dir(cache_dir).repos}
@@ -130,14 +130,14 @@ def hf_cache_sources(cache_dir: Path | None = None) -> list[Source]:
 
 def standin_modules():
     """The modules of the course's stand-ins that are built into the course cache."""
-    from .models import MODELS, standin_module
+    from ..sourcing.models import MODELS, standin_module
 
     return [module for module in map(standin_module, MODELS.values()) if module is not None]
 
 
 def standin_sources() -> list[Source]:
     """Every stand-in that is built in the course cache, as ``tilnlp/<asset>``."""
-    from .cache import asset_path, is_ready
+    from ..sourcing.cache import asset_path, is_ready
 
     return [Source("model", standin_repo(module.ASSET), folder_files(asset_path(module.ASSET)),
                    "course cache, built stand-in")
@@ -155,7 +155,7 @@ def _git(*args, cwd: Path) -> None:
 
 def _lfs_oid(path: Path) -> str:
     """The sha256 of ``path``; a Hugging Face cache blob of an LFS file is named by it already."""
-    from .cache import sha256
+    from ..sourcing.cache import sha256
 
     return path.name if _SHA256.fullmatch(path.name) else sha256(path)
 
@@ -212,7 +212,7 @@ def add(mirror: Path, source: Source) -> Path:
 
 def build(mirror: Path, hf_cache: Path | None = None, standins: bool = True) -> list[Source]:
     """Fill ``mirror`` with the course's models, imdb and built stand-ins; returns what it holds."""
-    from .hub import hub_endpoint
+    from ..sourcing.hub import hub_endpoint
 
     sources = hf_cache_sources(hf_cache) + (standin_sources() if standins else [])
     if not sources:
@@ -227,8 +227,8 @@ def build(mirror: Path, hf_cache: Path | None = None, standins: bool = True) -> 
 
 def build_summary(sources: list[Source]) -> list[str]:
     """One line per repository in the mirror, then what laptops will not find there."""
-    from .cache import size_text
-    from .models import MODELS
+    from ..sourcing.cache import size_text
+    from ..sourcing.models import MODELS
 
     lines = [f"  {s.repo_type:<8} {s.repo_id:<60} {len(s.files):>3} files {size_text(s.size):>9}  ({s.origin})"
              for s in sources]
@@ -338,7 +338,7 @@ def start(mirror: Path, host: str = "127.0.0.1", port: int | None = None,
     config = olah_config(mirror, host, port)
     log = log_path(mirror, port)
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "tilnlp.mirror", "--config", str(config),
+        proc = subprocess.Popen([sys.executable, "-m", "tilnlp.classroom.mirror", "--config", str(config),
                                  "--log-path", str(config.with_name(f"logs-{port}"))],
                                 cwd=config.parent, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
@@ -473,5 +473,5 @@ def run_olah() -> None:
     server.run_server(args)
 
 
-if __name__ == "__main__":  # how start() runs olah: python -m tilnlp.mirror --config FILE --log-path DIR
+if __name__ == "__main__":  # how start() runs olah: python -m tilnlp.classroom.mirror --config FILE --log-path DIR
     run_olah()
