@@ -1,6 +1,6 @@
-"""Build hook: a wheel carries the course's files – notebooks, glossary, translations – in ``tilnlp/course/``.
+"""Build hook: a wheel carries the course's files – notebooks, glossary, translations, licence notices – in ``tilnlp/course/``.
 
-The repository keeps one copy of them, at its root (``notebooks/``, ``GLOSSARY.md``, ``i18n/``);
+The repository keeps one copy of them, at its root (``notebooks/``, ``GLOSSARY.md``, ``i18n/``, ``LICENSES/``);
 building a wheel copies them into the package, where ``tilnlp init`` and ``tilnlp run`` find them
 (``tilnlp/paths.py``).  ``MANIFEST.in`` puts the same files into the sdist, so a wheel built from
 the sdist (``pip install tilnlp-0.1.0.tar.gz``, ``pip install git+URL``) has them too.  An editable
@@ -14,7 +14,7 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 COURSE_FILES = ("notebooks/*.ipynb", "notebooks/ko/*.ipynb", "notebooks/solutions/*.py", "GLOSSARY.md",
-                "i18n/*/*.md")
+                "i18n/*/*.md", "LICENSES/*.txt")
 
 
 class BuildPyWithCourse(build_py):

@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", dest="params",
                    help="set one of notebook 09's parameters for the CPU recipe's runs (repeatable)")
     p.add_argument("--quick", action="store_true", help="a smoke run: 64 training / 32 test reviews, 1 epoch")
-    p.add_argument("--json", default=None, metavar="PATH", help="also write every run's metrics here")
+    p.add_argument("--json", default=None, metavar="PATH", help="also write every run's metrics here (stored runs: benchmarks/results/)")
     return p
 
 

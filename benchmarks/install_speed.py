@@ -94,7 +94,7 @@ def main(argv=None) -> int:
     parser.add_argument("--tools", default="pip,uv", help="comma-separated, in this order (default: pip,uv); "
                                                            "uv-compile: uv with --compile-bytecode, as pip does")
     parser.add_argument("--no-notebook", action="store_true", help="skip the run of notebook 01")
-    parser.add_argument("--out", type=Path, help="append the results as one JSON line to this file")
+    parser.add_argument("--out", type=Path, help="append the results as one JSON line to this file (stored runs: benchmarks/results/)")
     args = parser.parse_args(argv)
     tools = args.tools.split(",")
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "CI", "TILNLP_PRESET", "PYTHONPATH"}}

@@ -17,8 +17,8 @@ One source for the recipe: ``prepare`` reads it from notebook 09 – the literal
 other dependencies), so the folder can travel to the GPU machine::
 
     python benchmarks/recipe_sweep.py prepare DIR [--shrink]   # here: reviews, hold-outs, model, recipe
-    python benchmarks/recipe_sweep.py run DIR --out results.jsonl [--pairs 40] [--workers 15] [--seconds 400]
-    python benchmarks/recipe_sweep.py summarize results.jsonl
+    python benchmarks/recipe_sweep.py run DIR --out benchmarks/results/NAME.jsonl [--pairs 40] [--workers 15] [--seconds 400]
+    python benchmarks/recipe_sweep.py summarize benchmarks/results/NAME.jsonl
 
 ``--shrink`` stores only the vocabulary rows these reviews use, in float16 (the folder shrinks from
 about 93 to 56 MB; no other weight changes), for a transfer with a size limit.  ``run`` gives every
@@ -331,7 +331,7 @@ def _parser() -> argparse.ArgumentParser:
     prep.add_argument("--shrink", action="store_true", help="keep only the vocabulary rows the reviews use (float16)")
     go = sub.add_parser("run", help="train the variants pair by pair; one JSON line per run")
     go.add_argument("folder", type=Path)
-    go.add_argument("--out", type=Path, required=True)
+    go.add_argument("--out", type=Path, required=True, help="append each run as a JSON line (stored runs: benchmarks/results/)")
     go.add_argument("--pairs", type=int, default=40)
     go.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated (default: all)")
     go.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2) - 1))

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT, benchmark
 
-STORED = ROOT / "benchmarks" / "recipe_sweep_h200_2026-11-27.jsonl"
+STORED = ROOT / "benchmarks" / "results" / "recipe_sweep_h200_2026-11-27.jsonl"
 
 
 @pytest.fixture(scope="module")

@@ -57,8 +57,11 @@ def wheel(tmp_path_factory):
 @pytest.mark.slow
 def test_wheel_carries_the_whole_course(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for rel in ("tilnlp/tilnlp.mplstyle", "tilnlp/data/imdb_sample.csv", "tilnlp/course/GLOSSARY.md"):
+    for rel in ("tilnlp/tilnlp.mplstyle", "tilnlp/data/imdb_sample.csv", "tilnlp/course/GLOSSARY.md",
+                "tilnlp/course/LICENSES/NanumGothic-OFL.txt"):
         assert rel in names
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "tilnlp").rglob("*.py") if "course" not in p.parts}
+    assert modules - names == set()  # every sub-package (sourcing, publishing, classroom) is packaged
     for folder, pattern in (("notebooks", "*.ipynb"), ("notebooks/ko", "*.ipynb"), ("notebooks/solutions", "*.py"),
                             ("i18n/ko", "*.md")):
         expected = {p.name for p in (ROOT / folder).glob(pattern)}

@@ -126,3 +126,25 @@ def test_every_module_says_what_it_is_for_in_its_first_line(name):
     assert doc, f"{name} has no docstring"
     first = doc.strip().splitlines()[0]
     assert len(first.split()) >= 4 and first.rstrip()[-1] in ".:)", f"{name}: {first!r}"
+
+
+def _section(path, heading: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    start = text.index(heading)
+    end = text.find("\n## ", start + len(heading))
+    return text[start:end if end != -1 else len(text)]
+
+
+@pytest.mark.parametrize("readme, heading", [("README.md", "## How the code is laid out"),
+                                             ("README.ko.md", "(How the code is laid out)")])
+def test_the_readme_picture_names_every_module_where_it_is(readme, heading):
+    """The README's tree: each sub-package on its own line with all its modules, and every top-level module."""
+    picture = _section(ROOT / readme, heading)
+    for part in PARTS:
+        line = picture[picture.index(f"{part}/"):]
+        line = line[:line.find("\n├──") if "\n├──" in line else line.find("\n└──") if "\n└──" in line else line.find("```")]
+        members = {n.split(".")[2] for n in MODULES if n.startswith(f"tilnlp.{part}.") and n.count(".") == 2}
+        assert members and all(member in line for member in members), (readme, part, members)
+    for name in MODULES:
+        if name.count(".") == 1 and not name.endswith("__main__"):
+            assert name.split(".")[1] in picture, (readme, name)

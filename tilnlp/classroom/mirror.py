@@ -11,7 +11,7 @@ the offline stand-ins (``tilnlp prefetch --profile offline``).  In class:
 
 On a laptop with that setting, ``from_pretrained("<real id>")`` and ``load_dataset`` of IMDb
 download from the teacher's machine, and under the auto profile a missing stand-in is copied
-from the mirror (``fetch_standin()``) instead of being built for minutes.
+from the mirror (:func:`tilnlp.sourcing.fetch.fetch_standin`) instead of being built for minutes.
 
 The layout olah reads (``mirrors-path``): one git repository per hub repository, at
 ``models/<id>`` or ``datasets/<id>`` (``models/gpt2``, ``datasets/stanfordnlp/imdb``); olah
