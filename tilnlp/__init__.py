@@ -1,8 +1,11 @@
 """tilnlp – the helper package of a Hugging Face Transformers basics course.
 
-Notebooks teach, tilnlp plumbs: model resolution (hub vs offline), seeding, presets,
-pooling, plotting, data loading and the ``tilnlp`` command.  Importing this package is
-cheap: heavy libraries (torch, transformers) load only when a function needs them.
+Notebooks teach, tilnlp plumbs.  The modules at this level are the lesson helpers a notebook
+imports (``similarity``, ``wordvectors``, ``finetune``, ``plots``, ``data`` ...) and what they all
+share (``presets``, ``seeding``, ``device``, ``lang``, ``paths``); three sub-packages hold the rest:
+``sourcing`` (where models and data come from), ``publishing`` (the ``tilnlp`` command) and
+``classroom`` (a teacher's mirror).  Importing this package is cheap: heavy libraries (torch,
+transformers) load only when a function needs them.
 """
 from __future__ import annotations
 
