@@ -126,7 +126,7 @@ def one_round(n: int, endpoint: str, expected: dict[str, str], olah_pid: int, ti
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    from tilnlp.classroom import mirror
+    from tilnlp.classroom import mirror, server
     from tilnlp.sourcing.models import encoder_dir
 
     folder = args.folder or encoder_dir()
@@ -134,7 +134,7 @@ def main(argv=None) -> int:
     size = sum((folder / name).stat().st_size for name in expected)
     with tempfile.TemporaryDirectory(prefix="tilnlp-mirror-") as tmp:
         mirror.add(Path(tmp), mirror.Source("model", REPO_ID, mirror.folder_files(folder), str(folder)))
-        olah, endpoint = mirror.start(Path(tmp))
+        olah, endpoint = server.start(Path(tmp))
         try:
             print(f"olah on {endpoint} serves {REPO_ID}: {len(expected)} files, {size / 1e6:.1f} MB "
                   f"(from {folder}); {os.cpu_count()} CPU cores shared by server and clients")
@@ -151,7 +151,7 @@ def main(argv=None) -> int:
                         print(f"         failure: {error}")
                     failed |= r["failures"] > 0 or r["identical"] < r["clients"]
         finally:
-            mirror.stop(olah)
+            server.stop(olah)
     return 1 if failed else 0
 
 

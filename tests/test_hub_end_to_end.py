@@ -23,7 +23,7 @@ import pytest
 from hub_fixtures import MODEL_IDS
 
 from conftest import assert_one_clear_error, hub_env, tilnlp
-from tilnlp.classroom import mirror
+from tilnlp.classroom import server
 from tilnlp.data import IMDB_HUB_ID
 from tilnlp.publishing.notebooks import course_notebooks
 from tilnlp.sourcing import hub
@@ -50,7 +50,7 @@ def hf_cache_is_sound(hub_cache: Path) -> None:
 
 def test_the_series_on_the_hub_path(fixture_mirror, tmp_path):
     """All ten notebooks, CI sizes, --profile hub: every model and IMDb from the mirror, no stand-in."""
-    with mirror.running(fixture_mirror) as url:
+    with server.running(fixture_mirror) as url:
         proc = tilnlp("run", "--profile", "hub", "--preset", "ci", "--out", tmp_path / "executed",
                       env=hub_env(url, tmp_path), timeout=900)
     assert_series_from_the_mirror(proc, tmp_path, url)
@@ -120,7 +120,7 @@ def test_the_series_on_a_mirror_the_teacher_made_by_hand(fixture_mirror, tmp_pat
     """issue 24: a mirror not made by the course's own export, served by plain olah (no course code
     in the server) – every notebook passes, every model and IMDb from HF_ENDPOINT."""
     mirrors = teacher_made_mirror(tmp_path / "mirrors_dir", fixture_mirror.parent / "work")
-    port = mirror.free_port()
+    port = server.free_port()
     url = f"http://127.0.0.1:{port}"
     config = olah_config(tmp_path / "configs.toml", mirrors, port)
     log = tmp_path / "olah.log"
@@ -141,7 +141,7 @@ def test_the_series_on_a_mirror_the_teacher_made_by_hand(fixture_mirror, tmp_pat
         proc = tilnlp("run", "--profile", "hub", "--preset", "ci", "--out", tmp_path / "executed",
                       env=hub_env(url, tmp_path), timeout=900)
     finally:
-        mirror.stop(olah)
+        server.stop(olah)
     assert_series_from_the_mirror(proc, tmp_path, url, log.read_text())
 
 
@@ -223,16 +223,16 @@ TEST_SPLIT = rb"GET /datasets/stanfordnlp/imdb/resolve/[0-9a-f]+/plain_text/test
 def test_the_mirror_dies_mid_run_then_a_rerun_succeeds(fixture_mirror, tmp_path):
     """olah goes away while notebook 00 downloads imdb's test split: one clear line naming HF_ENDPOINT,
     nothing half-written that a later run trusts, and a rerun passes once the mirror is back."""
-    olah_port, link_port = mirror.free_port(), mirror.free_port()
+    olah_port, link_port = server.free_port(), server.free_port()
     endpoint = f"http://127.0.0.1:{link_port}"
     env = hub_env(endpoint, tmp_path)
-    olah, _ = mirror.start(fixture_mirror, port=olah_port)
-    link = DyingLink(olah_port, link_port, trigger=TEST_SPLIT, die=lambda: mirror.stop(olah))
+    olah, _ = server.start(fixture_mirror, port=olah_port)
+    link = DyingLink(olah_port, link_port, trigger=TEST_SPLIT, die=lambda: server.stop(olah))
     try:
         proc = tilnlp("run", "00", "03", "--profile", "hub", "--preset", "ci", "--out", tmp_path / "first", env=env)
     finally:
         link.close()
-        mirror.stop(olah)
+        server.stop(olah)
     assert link.died.is_set(), "the relay never saw imdb's test split being downloaded"
     assert_one_clear_error(proc, f"HF_ENDPOINT={endpoint} stopped answering during the run",
                            "1 notebook(s) failed: 00_setup_and_tour)", "start it again")
@@ -247,13 +247,13 @@ def test_the_mirror_dies_mid_run_then_a_rerun_succeeds(fixture_mirror, tmp_path)
     assert not hub.imdb_in_hf_cache(cache_dir=hub_cache)  # half a data set is not taken for the data set
     assert not list((tmp_path / "hf-home" / "datasets").rglob("*.arrow"))  # nor prepared from half its files
 
-    olah, _ = mirror.start(fixture_mirror, port=olah_port)  # the teacher starts it again, at the same address
+    olah, _ = server.start(fixture_mirror, port=olah_port)  # the teacher starts it again, at the same address
     link = DyingLink(olah_port, link_port)
     try:
         proc = tilnlp("run", "00", "03", "--profile", "hub", "--preset", "ci", "--out", tmp_path / "rerun", env=env)
     finally:
         link.close()
-        mirror.stop(olah)
+        server.stop(olah)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "2/2 passed" in proc.stdout
     assert hub.imdb_in_hf_cache(cache_dir=hub_cache) and hub.in_hf_cache("roberta-base", cache_dir=hub_cache)

@@ -3,6 +3,7 @@ sub-packages – sourcing, publishing, classroom – whose imports run one way, 
 import ast
 
 import pytest
+
 from conftest import ROOT
 
 PACKAGE = ROOT / "tilnlp"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, assert_one_clear_error, hub_env, tilnlp
-from tilnlp.classroom import mirror
+from tilnlp.classroom import mirror, server
 from tilnlp.publishing import doctor
 from tilnlp.sourcing import cache, fetch, hub, models
 from tilnlp.sourcing.models import ProfileError, choose_source
@@ -60,7 +60,7 @@ def endpoint(monkeypatch):
 @pytest.fixture
 def dead_endpoint(endpoint):
     """HF_ENDPOINT set to a port on 127.0.0.1 where nothing listens (given with a trailing slash)."""
-    url = f"http://127.0.0.1:{mirror.free_port()}"
+    url = f"http://127.0.0.1:{server.free_port()}"
     endpoint(url + "/")
     return url
 
@@ -95,7 +95,7 @@ def test_hub_profile_names_HF_ENDPOINT_when_it_does_not_answer(dead_endpoint):
 
 
 def test_run_with_the_hub_profile_names_HF_ENDPOINT(tmp_path):
-    endpoint = f"http://127.0.0.1:{mirror.free_port()}"
+    endpoint = f"http://127.0.0.1:{server.free_port()}"
     proc = tilnlp("run", "00", "--profile", "hub", env=hub_env(endpoint, tmp_path))
     assert_one_clear_error(proc, f"HF_ENDPOINT={endpoint} does not answer", "--profile offline")
 
@@ -144,16 +144,16 @@ def test_build_with_nothing_to_mirror_says_how_to_fill_the_caches(tmp_path, monk
 def test_serve_without_olah_or_without_a_mirror_is_one_clear_line(tmp_path, monkeypatch):
     assert_one_clear_error(tilnlp("mirror", "serve", "--from", tmp_path / "nothing"),
                            f"no mirror at {tmp_path / 'nothing'}", "tilnlp mirror build")
-    monkeypatch.setattr(mirror, "olah_installed", lambda: False)
+    monkeypatch.setattr(server, "olah_installed", lambda: False)
     with pytest.raises(mirror.MirrorError, match=r'pip install -c constraints.txt -e "\.\[classroom\]"'):
-        mirror.start(tmp_path)
+        server.start(tmp_path)
 
 
 def test_olah_answers_a_missing_file_as_the_hub_does(tmp_path):
     """olah says "repository not found" (401) for a file a mirrored repository lacks; the hub says 404."""
     (tmp_path / "models" / "roberta-base" / ".git").mkdir(parents=True)
     (tmp_path / "datasets" / "stanfordnlp" / "imdb" / ".git").mkdir(parents=True)
-    fix = mirror.EntryNotFound(app=None, mirrors=[str(tmp_path)])
+    fix = server.EntryNotFound(app=None, mirrors=[str(tmp_path)])
     assert fix.holds("/roberta-base/resolve/main/added_tokens.json")
     assert fix.holds("/api/models/roberta-base/tree/main/additional_chat_templates")
     assert fix.holds("/datasets/stanfordnlp/imdb/resolve/abc/.huggingface.yaml")
@@ -178,7 +178,7 @@ def tiny_mirror(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def tiny(tiny_mirror):
     """olah serving ``tiny_mirror``; yields its URL."""
-    with mirror.running(tiny_mirror) as url:
+    with server.running(tiny_mirror) as url:
         yield url
 
 
@@ -224,7 +224,7 @@ def test_a_mirror_without_the_standin_leaves_the_build_to_the_laptop(tiny, endpo
 @pytest.fixture(scope="module")
 def served(fixture_mirror):
     """olah serving the fixture models and imdb under the real ids; yields its URL."""
-    with mirror.running(fixture_mirror) as url:
+    with server.running(fixture_mirror) as url:
         yield url
 
 
@@ -276,14 +276,14 @@ def test_mirror_build_from_a_real_hugging_face_cache(served, fixture_mirror, tmp
     blobs = {p.stat().st_ino for p in (hf_cache / "models--bert-base-uncased" / "blobs").iterdir()}
     assert any(p.stat().st_ino in blobs for p in (out / "models" / "bert-base-uncased" / ".git" / "lfs").rglob("*")
                if p.is_file())  # the weights are hard links to the HF cache, not copies
-    with mirror.running(out) as url:
+    with server.running(out) as url:
         [snapshot] = snapshots([("model", "bert-base-uncased")], hub_env(url, tmp_path / "laptop"))
     assert tree_digests(snapshot) == tree_digests(fixture_mirror.parent / "work" / "models" / "bert-base-uncased")
 
 
 @pytest.mark.slow
 def test_mirror_serve_prints_the_line_students_set_and_stops_on_ctrl_c(fixture_mirror):
-    port = mirror.free_port()
+    port = server.free_port()
     proc = subprocess.Popen([sys.executable, "-m", "tilnlp", "mirror", "serve", "--from", str(fixture_mirror),
                              "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -332,7 +332,7 @@ def test_auto_profile_copies_the_standins_from_the_mirror_instead_of_building(tm
     assert {repo for _, repo in mirror.served_repos(out)} == {fetch.standin_repo(m.ASSET) for m in modules}
     code = ("import time; from tilnlp.sourcing.models import Course\nc = Course('auto'); start = time.perf_counter()\n"
             "print([c.model(m) for m in ('gpt2', 'sentiment')]); print(round(time.perf_counter() - start, 1))")
-    with mirror.running(out) as url:
+    with server.running(out) as url:
         laptop = hub_env(url, tmp_path / "laptop")
         proc = run_python(code, env=laptop)
         doctor_says = tilnlp("doctor", env=laptop).stdout

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..classroom.mirror import DEFAULT_PORT
+from ..classroom.server import DEFAULT_PORT
 from ..errors import UserError
 from ..paths import build_dir, editable_sources
 from ..presets import PRESETS
@@ -251,10 +251,10 @@ def cmd_student(args) -> int:
 
 
 def cmd_mirror(args) -> int:
-    from ..classroom import mirror
+    from ..classroom import mirror, server
 
     if args.action == "serve":
-        return mirror.serve(args.src or build_dir("mirror"), host=args.host, port=args.port)
+        return server.serve(args.src or build_dir("mirror"), host=args.host, port=args.port)
     out = args.out or build_dir("mirror")
     sources = mirror.build(out, hf_cache=args.hf_cache)
     for line in mirror.build_summary(sources):
