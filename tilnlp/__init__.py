@@ -9,7 +9,10 @@ transformers) load only when a function needs them.
 """
 from __future__ import annotations
 
+from . import moved
 from .presets import active_preset, preset
+
+moved.install()  # a notebook copied, or a `tilnlp` command installed, before the new layout still imports
 
 __version__ = "0.1.0"
 __all__ = ["setup", "preset", "active_preset", "check", "__version__"]
