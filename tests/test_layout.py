@@ -30,6 +30,15 @@ def _package_of(name: str) -> str:
     return name if (path / "__init__.py").is_file() else name.rpartition(".")[0]
 
 
+def import_source(name: str, node: ast.ImportFrom) -> str:
+    """The absolute module a ``from … import`` in module ``name`` reads from (``from ..sourcing`` → ``tilnlp.sourcing``)."""
+    if not node.level:
+        return node.module or ""
+    base = _package_of(name).split(".")
+    base = base[:len(base) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def imports(name: str, tree: ast.Module) -> set[str]:
     """The package's modules ``name`` imports anywhere in its code (inside functions too)."""
     found = set()
@@ -37,12 +46,7 @@ def imports(name: str, tree: ast.Module) -> set[str]:
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name in MODULES}
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = _package_of(name).split(".")
-                base = base[:len(base) - node.level + 1]
-                source = ".".join(base + ([node.module] if node.module else []))
-            else:
-                source = node.module or ""
+            source = import_source(name, node)
             for alias in node.names:
                 sub = f"{source}.{alias.name}"
                 if sub in MODULES:

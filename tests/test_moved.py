@@ -11,13 +11,13 @@ import textwrap
 import pytest
 
 from conftest import ROOT
-from test_layout import MODULES, imports
+from test_layout import MODULES, import_source
 from tilnlp.moved import MOVED, new_names
 
 
-def _python(code: str, cwd=ROOT, lang: str = "en", *options: str) -> subprocess.CompletedProcess:
+def _python(code: str, lang: str = "en", options: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     env = {**os.environ, "TILNLP_LANG": lang, "PYTHONWARNINGS": "default"}
-    return subprocess.run([sys.executable, *options, "-c", textwrap.dedent(code)], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, *options, "-c", textwrap.dedent(code)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -120,7 +120,7 @@ def test_the_new_names_and_tilnlp_itself_warn_nothing():
         for new in MOVED.values():
             for name in new:
                 importlib.import_module("tilnlp." + name)
-    """, ROOT, "en", "-W", "error::FutureWarning"))
+    """, options=("-W", "error::FutureWarning")))
 
 
 @pytest.mark.parametrize("name", ["tilnlp.nothere", "tilnlp.mirror.x", "tilnlp.cli.x"])
@@ -151,15 +151,11 @@ def old_imports(text: str, module: str | None = None) -> set[str]:
     """The old names ``text`` imports: absolute imports anywhere, relative ones resolved from ``module``."""
     found = set(re.findall(rf"(?:from|import)\s+(tilnlp\.(?:{'|'.join(MOVED)}))\b", text))
     if module is not None:
-        package = module if (ROOT / module.replace(".", "/") / "__init__.py").is_file() else module.rpartition(".")[0]
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.ImportFrom) and node.level:
-                base = package.split(".")[:len(package.split(".")) - node.level + 1]
-                source = ".".join(base + ([node.module] if node.module else []))
-                for alias in node.names:
-                    for name in (source, f"{source}.{alias.name}"):
-                        if new_names(name) is not None:
-                            found.add(name)
+                source = import_source(module, node)
+                found |= {name for alias in node.names for name in (source, f"{source}.{alias.name}")
+                          if new_names(name) is not None}
     return found
 
 

@@ -54,10 +54,13 @@ def message(old: str, new: tuple[str, ...]) -> str:
 
 def _forwarding(module: types.ModuleType, targets: list[types.ModuleType]) -> None:
     """Make ``module`` answer each name from the first of ``targets`` that has it (PEP 562)."""
+    missing = object()
+
     def __getattr__(name):
         for target in targets:
-            if hasattr(target, name):
-                return getattr(target, name)
+            value = getattr(target, name, missing)
+            if value is not missing:
+                return value
         raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
 
     module.__getattr__ = __getattr__
@@ -79,7 +82,8 @@ class OldNameLoader:
         else:
             _forwarding(module, targets)
         if module.__name__.count(".") == 1:  # once per old name: a moved package's modules come with it
-            warnings.warn(message(module.__name__, self.new), FutureWarning, stacklevel=2)  # warnings skips the import system's frames: 2 is the import line
+            # stacklevel 2 is the learner's import line: warnings skips the import system's own frames
+            warnings.warn(message(module.__name__, self.new), FutureWarning, stacklevel=2)
 
 
 class OldNameFinder:
